@@ -16,7 +16,7 @@ export function isDigest(s: string): s is Digest {
   if (!DIGEST_GRAMMAR.test(s)) return false
   const i = s.indexOf(':')
   const check = ENCODED_BY_ALGORITHM[s.slice(0, i)]
-  return check !== undefined && check.test(s.slice(i + 1))
+  return check?.test(s.slice(i + 1)) === true
 }
 
 /** Parses a digest; throws AppError(BadRequest) for malformed or unverifiable digests. */

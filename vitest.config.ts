@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // The JSON report feeds the closing line of .ci/run ('N passed, N failed').
+    reporters: ['default', 'json'],
+    outputFile: { json: 'coverage/vitest.json' },
     projects: [
       {
         test: {

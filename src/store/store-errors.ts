@@ -3,9 +3,6 @@ import { AppError, type AppErrorOptions, Reason } from '../shared/errors.js'
 /**
  * StoreExpiredError reports that the requested revision has left the retained history (Kubernetes
  * 410 Gone with reason Expired): the caller must list again and watch from the new revision.
- *
- * NB: Reason has no Expired member yet, so the reason is BadRequest and the HTTP code is carried in
- * `code`; match it with isStoreExpiredError, not with the reason.
  */
 export class StoreExpiredError extends AppError {
   override readonly name: string = 'StoreExpiredError'
@@ -17,7 +14,7 @@ export class StoreExpiredError extends AppError {
   readonly expired = true
 
   constructor(message: string, opts: AppErrorOptions = {}) {
-    super(Reason.BadRequest, message, opts)
+    super(Reason.Expired, message, opts)
   }
 }
 

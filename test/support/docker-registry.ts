@@ -16,7 +16,7 @@ import { startTokenIssuer, type TokenIssuer, type TokenRequest } from './token-i
  * - 'token': plain HTTP, Bearer tokens from our issuer on another port (anonymous gets pull only);
  * - 'deny-all': htpasswd with a user whose password nobody knows, so every request is 401.
  */
-export type RegistryKind = 'anonymous' | 'basic-tls' | 'token' | 'deny-all'
+export type RegistryKind = 'anonymous' | 'basic-tls' | 'basic-http' | 'token' | 'deny-all'
 
 /** One request the registry served, parsed from its access log. */
 export type RegistryRequest = {
@@ -115,7 +115,7 @@ export async function startRegistry(
     const tls = kind === 'basic-tls'
     const username = opts.username ?? 'alice'
     const password = opts.password ?? `pw-${randomBytes(9).toString('base64url')}`
-    const withCreds = kind === 'basic-tls' || kind === 'token'
+    const withCreds = kind === 'basic-tls' || kind === 'basic-http' || kind === 'token'
     const cmdOpts = signal === undefined ? {} : { signal }
 
     // 1. Supporting files.
@@ -138,7 +138,7 @@ export async function startRegistry(
       caCertPem = cert.certPem
       caCertPath = cert.certPath
     }
-    if (kind === 'basic-tls' || kind === 'deny-all') {
+    if (kind === 'basic-tls' || kind === 'basic-http' || kind === 'deny-all') {
       // deny-all: a user whose random password is never revealed, so every request is 401.
       const [user, pass] =
         kind === 'deny-all' ? ['nobody', randomBytes(24).toString('hex')] : [username, password]

@@ -1,0 +1,12 @@
+/** CliIo is everything a command touches outside the process: streams, environment and files. */
+export type CliIo = {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly readFile: (path: string) => Promise<string>
+}
+
+/** Error thrown for bad usage: printed as `error: …` with exit code 2 (oc/kubectl convention). */
+export class UsageError extends Error {
+  override readonly name: string = 'UsageError'
+}

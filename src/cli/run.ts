@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isAppError } from '../shared/errors.js'
 import { registerInspect } from './commands/inspect.js'
+import { registerServe } from './commands/serve.js'
 import { type CliIo, UsageError } from './io.js'
 
 /**
@@ -14,6 +15,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .option('-v, --verbose', 'print the cause chain of errors')
   registerInspect(program, io)
+  registerServe(program, io)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0

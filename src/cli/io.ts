@@ -4,6 +4,8 @@ export type CliIo = {
   readonly stderr: (text: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
   readonly readFile: (path: string) => Promise<string>
+  /** Aborted when the process is asked to stop (SIGTERM, SIGINT); long-running commands end then. */
+  readonly shutdown?: AbortSignal
 }
 
 /** Error thrown for bad usage: printed as `error: …` with exit code 2 (oc/kubectl convention). */

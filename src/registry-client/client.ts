@@ -52,6 +52,12 @@ export type RepositoryOptions = {
   readonly repository: string
   /** Skip TLS verification and fall back to plain http (OpenShift `insecure`). */
   readonly insecure?: boolean
+  /**
+   * Credentials for this handle only, replacing the client's keyring (e.g. one namespace's pull secrets).
+   * Tokens stay cached by credential identity and the "credential that worked last" memo is kept per keyring,
+   * so handles with different keyrings never use each other's credentials.
+   */
+  readonly keyring?: Keyring
 }
 
 /**
@@ -138,6 +144,18 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
     endpoint: (target, signal, refresh) => endpoints.get(target, signal, refresh),
   }
 
+  // One "working credential" memo per keyring: a handle only ever reorders its own keyring's credentials.
+  const memos = new WeakMap<Keyring, Map<string, string>>()
+  const contextFor = (keyring: Keyring | undefined): ClientContext => {
+    if (keyring === undefined) return ctx
+    let memo = memos.get(keyring)
+    if (memo === undefined) {
+      memo = new Map()
+      memos.set(keyring, memo)
+    }
+    return { ...ctx, keyring, workingCredentials: memo }
+  }
+
   return {
     repository: (t) => {
       if (!HOST.test(t.registry)) {
@@ -152,7 +170,7 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
           `invalid repository name ${JSON.stringify(t.repository.slice(0, 300))}`
         )
       }
-      return createRemoteRepository(ctx, {
+      return createRemoteRepository(contextFor(t.keyring), {
         registry: registryApiHost(t.registry),
         credentialRegistry: t.registry,
         repository: t.repository,

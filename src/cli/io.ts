@@ -4,7 +4,15 @@ export type CliIo = {
   readonly stderr: (text: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
   readonly readFile: (path: string) => Promise<string>
-  /** Aborted when the process is asked to stop (SIGTERM, SIGINT); long-running commands end then. */
+  /** Writes a file (kubeconfig updates); defaults to node:fs when absent. */
+  readonly writeFile?: (path: string, text: string) => Promise<void>
+  /** Reads all of standard input (`-f -`); absent means stdin is not available. */
+  readonly readStdin?: () => Promise<string>
+  /** True when stderr is a terminal: progress displays are drawn only then. */
+  readonly isTTY?: boolean
+  /** The current time in ms since the epoch (ages in describe output); defaults to Date.now. */
+  readonly now?: () => number
+  /** Aborted on SIGTERM/SIGINT: long-running commands (`serve`) shut down gracefully. */
   readonly shutdown?: AbortSignal
 }
 

@@ -1,0 +1,260 @@
+import type { Namespace, Secret, ServiceAccount } from '../api/core/v1/types.js'
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamTag,
+  NamedTagEventList,
+} from '../api/image/v1/types.js'
+import type { ApiObject } from '../api/meta.js'
+import { ageSince, longHumanDuration } from './human-duration.js'
+
+// The columns `oc get` / `kubectl get` show for each kind, as the servers' printers define them
+// (openshift-apiserver pkg/image/printers/internalversion/printers.go; kubernetes pkg/printers/internalversion
+// for secrets, service accounts and namespaces). Cells of priority-1 columns are always produced; kubectl
+// shows them with `-o wide`.
+
+/** A column of a meta.k8s.io Table. */
+export type TableColumnDefinition = {
+  readonly name: string
+  readonly type: string
+  readonly format: string
+  readonly description: string
+  readonly priority: number
+}
+
+/** How the objects of one resource become table rows. */
+export type RowConvertor = {
+  readonly columns: readonly TableColumnDefinition[]
+  cells(obj: ApiObject, nowMs: number): unknown[]
+}
+
+const NAME_DESCRIPTION =
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names'
+const AGE_DESCRIPTION =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.'
+
+function column(
+  name: string,
+  description: string,
+  o: { type?: string; format?: string; priority?: number } = {}
+): TableColumnDefinition {
+  return {
+    name,
+    type: o.type ?? 'string',
+    format: o.format ?? '',
+    description,
+    priority: o.priority ?? 0,
+  }
+}
+
+const nameColumn = column('Name', NAME_DESCRIPTION, { format: 'name' })
+const ageColumn = column('Age', AGE_DESCRIPTION, { type: 'date' })
+
+function ago(timestamp: string | null | undefined, nowMs: number): string {
+  if (timestamp === null || timestamp === undefined || timestamp === '') return ''
+  const t = Date.parse(timestamp)
+  return Number.isNaN(t) ? '' : `${longHumanDuration(nowMs - t)} ago`
+}
+
+function createdOf(list: NamedTagEventList): number {
+  const t = Date.parse(list.items?.[0]?.created ?? '')
+  return Number.isNaN(t) ? 0 : t
+}
+
+/** SortStatusTags: status tags, most recently updated first (ties by name). */
+export function sortStatusTags(tags: readonly NamedTagEventList[]): string[] {
+  return [...tags]
+    .sort((a, b) => createdOf(b) - createdOf(a) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
+    .map((t) => t.tag)
+}
+
+/**
+ * printTagsUpToWidth: as many tags as fit in preferredWidth characters, at least one, allowing up to
+ * 25% more to keep edges even; the rest as ` + N more...`.
+ */
+export function printTagsUpToWidth(
+  statusTags: readonly NamedTagEventList[],
+  preferredWidth: number
+): string {
+  let tags = sortStatusTags(statusTags)
+  let remaining = preferredWidth
+  for (const [i, tag] of tags.entries()) {
+    remaining -= tag.length + 1
+    if (remaining >= 0) continue
+    if (i === 0) {
+      tags = tags.slice(0, 1)
+      break
+    }
+    const margin = Math.trunc(preferredWidth / 4)
+    if (margin < remaining + tag.length && margin >= -remaining) continue
+    tags = tags.slice(0, i)
+    break
+  }
+  const hidden = statusTags.length - tags.length
+  return hidden > 0 ? `${tags.join(',')} + ${hidden} more...` : tags.join(',')
+}
+
+const imageStreams: RowConvertor = {
+  columns: [
+    nameColumn,
+    column(
+      'Image Repository',
+      'DockerImageRepository represents the effective location this stream may be accessed at. May be empty until the server determines where the repository is located'
+    ),
+    column('Tags', 'Human readable list of tags.'),
+    column('Updated', 'Last update time.'),
+  ],
+  cells(obj, now) {
+    const stream = obj as ImageStream
+    let latest = 0
+    let latestText = ''
+    for (const list of stream.status?.tags ?? []) {
+      const t = createdOf(list)
+      if (t > latest) {
+        latest = t
+        latestText = list.items?.[0]?.created ?? ''
+      }
+    }
+    let repo = stream.spec?.dockerImageRepository ?? ''
+    if (repo === '') repo = stream.status?.dockerImageRepository ?? ''
+    const pub = stream.status?.publicDockerImageRepository ?? ''
+    if (pub !== '') repo = pub
+    return [
+      stream.metadata?.name ?? '',
+      repo,
+      printTagsUpToWidth(stream.status?.tags ?? [], 40),
+      latest > 0 ? ago(latestText, now) : '',
+    ]
+  },
+}
+
+const imageStreamTags: RowConvertor = {
+  columns: [
+    nameColumn,
+    column(
+      'Image Reference',
+      'DockerImageReference is the string that can be used to pull this image.'
+    ),
+    column('Updated', 'Last update time.'),
+    column('Image Name', 'image associated with the ImageStream and tag.', { priority: 1 }),
+  ],
+  cells(obj, now) {
+    const istag = obj as ImageStreamTag
+    return [
+      istag.metadata?.name ?? '',
+      istag.image?.dockerImageReference ?? '',
+      ago(istag.metadata?.creationTimestamp, now),
+      istag.image?.metadata?.name ?? '',
+    ]
+  },
+}
+
+const imageStreamImages: RowConvertor = {
+  columns: [
+    nameColumn,
+    column('Updated', 'Last update time.'),
+    column(
+      'Image Reference',
+      'DockerImageReference is the string that can be used to pull this image.',
+      { priority: 1 }
+    ),
+    column('Image Name', 'Image associated with the ImageStream and image name.', { priority: 1 }),
+  ],
+  cells(obj, now) {
+    const isimage = obj as ImageStreamImage
+    return [
+      isimage.metadata?.name ?? '',
+      ago(isimage.metadata?.creationTimestamp, now),
+      isimage.image?.dockerImageReference ?? '',
+      isimage.image?.metadata?.name ?? '',
+    ]
+  },
+}
+
+const images: RowConvertor = {
+  columns: [
+    nameColumn,
+    column(
+      'Image Reference',
+      'DockerImageReference is the string that can be used to pull this image.'
+    ),
+  ],
+  cells(obj) {
+    const image = obj as Image
+    return [image.metadata?.name ?? '', image.dockerImageReference ?? '']
+  },
+}
+
+const secrets: RowConvertor = {
+  columns: [
+    nameColumn,
+    column('Type', 'The type of the secret'),
+    column('Data', 'The number of entries in the data map', { type: 'integer' }),
+    ageColumn,
+  ],
+  cells(obj, now) {
+    const secret = obj as Secret
+    return [
+      secret.metadata?.name ?? '',
+      secret.type ?? '',
+      Object.keys(secret.data ?? {}).length,
+      ageSince(secret.metadata?.creationTimestamp, now),
+    ]
+  },
+}
+
+const serviceAccounts: RowConvertor = {
+  columns: [
+    nameColumn,
+    column(
+      'Secrets',
+      'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
+      { type: 'integer' }
+    ),
+    ageColumn,
+  ],
+  cells(obj, now) {
+    const sa = obj as ServiceAccount
+    return [
+      sa.metadata?.name ?? '',
+      (sa.secrets ?? []).length,
+      ageSince(sa.metadata?.creationTimestamp, now),
+    ]
+  },
+}
+
+const namespaces: RowConvertor = {
+  columns: [nameColumn, column('Status', 'The status of the namespace'), ageColumn],
+  cells(obj, now) {
+    const ns = obj as Namespace
+    return [
+      ns.metadata?.name ?? '',
+      ns.status?.phase ?? '',
+      ageSince(ns.metadata?.creationTimestamp, now),
+    ]
+  },
+}
+
+// The API server's default for kinds without a printer.
+const defaultColumns: RowConvertor = {
+  columns: [nameColumn, column('Created At', AGE_DESCRIPTION, { type: 'date' })],
+  cells(obj) {
+    return [obj.metadata?.name ?? '', obj.metadata?.creationTimestamp ?? '']
+  },
+}
+
+const BY_RESOURCE: Readonly<Record<string, RowConvertor>> = {
+  imagestreams: imageStreams,
+  imagestreamtags: imageStreamTags,
+  imagestreamimages: imageStreamImages,
+  images,
+  secrets,
+  serviceaccounts: serviceAccounts,
+  namespaces,
+}
+
+/** The row convertor of a resource (by plural); kinds without one get Name and Created At. */
+export function rowConvertorFor(plural: string): RowConvertor {
+  return BY_RESOURCE[plural] ?? defaultColumns
+}

@@ -1,0 +1,178 @@
+import type { Namespace, Secret, ServiceAccount } from '../../api/core/v1/types.js'
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamTag,
+} from '../../api/image/v1/types.js'
+import type { ApiObject } from '../../api/meta.js'
+import type { ResourceInfo } from '../../api/scheme.js'
+import { ageMs, humanDuration, shortHumanDuration } from '../human-units.js'
+import { KUBECTL_TABLE_TABS, tabwrite } from '../tabwriter.js'
+
+// The human tables of `get`, with the columns oc prints for image kinds (oc pkg/printers/image.go) and
+// kubectl prints for core kinds; `wide` adds the priority-1 columns.
+
+/** Options of a table. */
+export type TableOptions = {
+  readonly wide: boolean
+  /** Prefix a NAMESPACE column (-A). */
+  readonly withNamespace: boolean
+  readonly now: number
+}
+
+type Column = {
+  readonly header: string
+  readonly wide?: boolean
+  readonly cell: (obj: never, now: number) => string
+}
+
+const age = (o: ApiObject, now: number): string => {
+  const ms = ageMs(o.metadata?.creationTimestamp, now)
+  return ms === undefined ? '<unknown>' : shortHumanDuration(ms)
+}
+const ago = (time: string | null | undefined, now: number): string => {
+  const ms = ageMs(time, now)
+  return ms === undefined ? '' : `${humanDuration(ms)} ago`
+}
+
+const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
+  ImageStream: [
+    { header: 'NAME', cell: (s: ImageStream) => s.metadata.name ?? '' },
+    { header: 'IMAGE REPOSITORY', cell: (s: ImageStream) => streamRepository(s) },
+    { header: 'TAGS', cell: (s: ImageStream) => tagsUpToWidth(s, 40) },
+    { header: 'UPDATED', cell: (s: ImageStream, now) => ago(latestUpdate(s), now) },
+  ],
+  ImageStreamTag: [
+    { header: 'NAME', cell: (t: ImageStreamTag) => t.metadata.name ?? '' },
+    { header: 'IMAGE REFERENCE', cell: (t: ImageStreamTag) => t.image?.dockerImageReference ?? '' },
+    { header: 'UPDATED', cell: (t: ImageStreamTag, now) => ago(t.metadata.creationTimestamp, now) },
+    { header: 'IMAGE NAME', wide: true, cell: (t: ImageStreamTag) => t.image?.metadata.name ?? '' },
+  ],
+  ImageStreamImage: [
+    { header: 'NAME', cell: (i: ImageStreamImage) => i.metadata.name ?? '' },
+    {
+      header: 'UPDATED',
+      cell: (i: ImageStreamImage, now) => ago(i.metadata.creationTimestamp, now),
+    },
+    {
+      header: 'IMAGE REFERENCE',
+      wide: true,
+      cell: (i: ImageStreamImage) => i.image.dockerImageReference ?? '',
+    },
+    {
+      header: 'IMAGE NAME',
+      wide: true,
+      cell: (i: ImageStreamImage) => i.image.metadata.name ?? '',
+    },
+  ],
+  Image: [
+    { header: 'NAME', cell: (i: Image) => i.metadata.name ?? '' },
+    { header: 'IMAGE REFERENCE', cell: (i: Image) => i.dockerImageReference ?? '' },
+  ],
+  Namespace: [
+    { header: 'NAME', cell: (n: Namespace) => n.metadata.name ?? '' },
+    { header: 'STATUS', cell: (n: Namespace) => n.status?.phase ?? '' },
+    { header: 'AGE', cell: (n: Namespace, now) => age(n, now) },
+  ],
+  Secret: [
+    { header: 'NAME', cell: (s: Secret) => s.metadata.name ?? '' },
+    { header: 'TYPE', cell: (s: Secret) => s.type ?? '' },
+    {
+      header: 'DATA',
+      cell: (s: Secret) =>
+        String(new Set([...Object.keys(s.data ?? {}), ...Object.keys(s.stringData ?? {})]).size),
+    },
+    { header: 'AGE', cell: (s: Secret, now) => age(s, now) },
+  ],
+  ServiceAccount: [
+    { header: 'NAME', cell: (s: ServiceAccount) => s.metadata.name ?? '' },
+    { header: 'SECRETS', cell: (s: ServiceAccount) => String((s.secrets ?? []).length) },
+    { header: 'AGE', cell: (s: ServiceAccount, now) => age(s, now) },
+  ],
+}
+
+const FALLBACK: readonly Column[] = [
+  { header: 'NAME', cell: (o: ApiObject) => o.metadata?.name ?? '' },
+  { header: 'AGE', cell: (o: ApiObject, now) => age(o, now) },
+]
+
+/** Renders objects of one kind as the human table of `get` (header line included). */
+export function renderTable(
+  info: ResourceInfo,
+  objects: readonly ApiObject[],
+  opts: TableOptions
+): string {
+  const columns = (COLUMNS[info.kind] ?? FALLBACK).filter((c) => opts.wide || c.wide !== true)
+  const headers = columns.map((c) => c.header)
+  if (opts.withNamespace) headers.unshift('NAMESPACE')
+  const lines = [headers.join('\t')]
+  for (const obj of objects) {
+    const cells = columns.map((c) =>
+      (c.cell as (o: ApiObject, now: number) => string)(obj, opts.now)
+    )
+    if (opts.withNamespace) cells.unshift(obj.metadata?.namespace ?? '')
+    lines.push(cells.join('\t'))
+  }
+  return tabwrite(`${lines.join('\n')}\n`, KUBECTL_TABLE_TABS)
+}
+
+function streamRepository(s: ImageStream): string {
+  let repo = s.spec?.dockerImageRepository ?? ''
+  if (repo === '') repo = s.status?.dockerImageRepository ?? ''
+  if ((s.status?.publicDockerImageRepository ?? '') !== '')
+    repo = s.status?.publicDockerImageRepository ?? ''
+  return repo
+}
+
+function latestUpdate(s: ImageStream): string | undefined {
+  let latest: string | undefined
+  let latestMs = Number.NEGATIVE_INFINITY
+  for (const list of s.status?.tags ?? []) {
+    const created = list.items?.[0]?.created
+    const ms = created === null || created === undefined ? Number.NaN : Date.parse(created)
+    if (!Number.isNaN(ms) && ms > latestMs) {
+      latestMs = ms
+      latest = created ?? undefined
+    }
+  }
+  return latest
+}
+
+/**
+ * printTagsUpToWidth: status tags newest first, as many as fit in width (at least one, a little more when
+ * that evens the edge), then ` + N more...`.
+ */
+export function tagsUpToWidth(s: ImageStream, preferredWidth: number): string {
+  const statusTags = s.status?.tags ?? []
+  const created = (i: number): number => {
+    const c = statusTags[i]?.items?.[0]?.created
+    return c === null || c === undefined ? Number.NaN : Date.parse(c)
+  }
+  // SortStatusTags: tags with history first, newest first.
+  let tags = statusTags
+    .map((t, i) => ({ tag: t.tag, ms: created(i) }))
+    .sort((a, b) => {
+      const an = Number.isNaN(a.ms)
+      const bn = Number.isNaN(b.ms)
+      if (an || bn) return an === bn ? 0 : an ? 1 : -1
+      return b.ms - a.ms
+    })
+    .map((t) => t.tag)
+  let remaining = preferredWidth
+  for (let i = 0; i < tags.length; i++) {
+    const tag = tags[i] ?? ''
+    remaining -= tag.length + 1
+    if (remaining >= 0) continue
+    if (i === 0) {
+      tags = tags.slice(0, 1)
+      break
+    }
+    const margin = Math.trunc(preferredWidth / 4)
+    if (margin < remaining + tag.length && margin >= -remaining) continue
+    tags = tags.slice(0, i)
+    break
+  }
+  const hidden = statusTags.length - tags.length
+  return hidden > 0 ? `${tags.join(',')} + ${hidden} more...` : tags.join(',')
+}

@@ -1,0 +1,189 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { createApiApp } from '../apiserver/app.js'
+import { createTokenAuthority } from '../apiserver/token-authority.js'
+import { createImageStreamImport } from '../importer/import-stream.js'
+import { createRegistryClient } from '../registry-client/client.js'
+import { systemClock } from '../shared/clock.js'
+import type { Logger } from '../shared/log.js'
+import { noopLogger } from '../shared/log.js'
+import { createAesGcmEncryption, loadOrCreateKey } from '../store/secret-encryption.js'
+import { SqliteStore } from '../store/sqlite-store.js'
+import { ensureDataDir, ensureDefaultObjects } from './bootstrap.js'
+import type { ServerConfig } from './config.js'
+import { renderKubeconfig } from './kubeconfig.js'
+import { ensureServingCert } from './serving-cert.js'
+
+/** A started server. */
+export type RunningServer = {
+  /** Base URL, e.g. `https://127.0.0.1:8443`. */
+  readonly url: string
+  /** The CA that signed the serving certificate (self-signed or given), when serving TLS. */
+  readonly caPem?: string
+  readonly adminToken: string
+  /** `DIR/admin.kubeconfig`: server, CA, admin token, namespace default. */
+  readonly kubeconfigPath: string
+  /** Finishes in-flight requests, stops watches and closes the store. Idempotent. */
+  stop(): Promise<void>
+}
+
+/** Options of startServer that are not settings: the logger of the process. */
+export type StartServerOptions = { readonly logger?: Logger }
+
+/** How long in-flight requests get to finish on shutdown before connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000
+
+/**
+ * Starts the server: the SQLite store in the data directory, the API, the importer (and later the
+ * integrated registry and controllers) on one listener.
+ *
+ * 1. Data directory: admin token, token-signing key, secret-encryption key (created on first start).
+ * 2. Store: SQLite with secrets encrypted at rest; namespace and service account `default`.
+ * 3. TLS: the given certificate, or a self-signed CA and serving certificate in `DIR/tls`.
+ * 4. Listener, then `DIR/admin.kubeconfig` pointing at the bound address.
+ */
+export async function startServer(
+  config: ServerConfig,
+  opts: StartServerOptions = {}
+): Promise<RunningServer> {
+  const logger = opts.logger ?? noopLogger
+  const clock = systemClock
+  const secrets = await ensureDataDir(config.dataDir)
+  const encryption = createAesGcmEncryption({ keys: [await loadOrCreateKey(config.dataDir)] })
+  const store = await SqliteStore.open({
+    path: join(config.dataDir, 'imagestreams.db'),
+    encryption,
+  })
+  const cleanups: (() => Promise<unknown>)[] = [() => store.close()]
+  try {
+    await ensureDefaultObjects(store, () => new Date(clock.now()))
+    const extraCAs = await Promise.all(config.additionalTrustedCA.map((f) => readFile(f, 'utf8')))
+    const client = createRegistryClient({
+      caCerts: extraCAs,
+      logger,
+      userAgent: 'imagestreams/0.1',
+    })
+    cleanups.push(() => client.close())
+
+    const tls = config.insecureHttp
+      ? undefined
+      : config.tlsCertFile !== undefined && config.tlsPrivateKeyFile !== undefined
+        ? {
+            certPem: await readFile(config.tlsCertFile, 'utf8'),
+            keyPem: await readFile(config.tlsPrivateKeyFile, 'utf8'),
+            caPem: undefined,
+          }
+        : await ensureServingCert(config.dataDir, [config.listen.host])
+
+    // The registry hostname defaults to the address clients reach us at; it is known after listening.
+    let registryHostname = config.registryHostname
+    const importerSettings = {
+      defaultImportMode: config.defaultImportMode,
+      defaultPlatform: config.defaultPlatform,
+      ...(config.allowedRegistriesForImport === undefined
+        ? {}
+        : { allowedRegistriesForImport: config.allowedRegistriesForImport }),
+      maxImagesBulkImportedPerRepository: config.maxImagesBulkImportedPerRepository,
+      childConcurrency: 4,
+      get registryHostname() {
+        return registryHostname
+      },
+    }
+    const api = createApiApp({
+      store,
+      importer: (namespace, isi, o) =>
+        createImageStreamImport(
+          { store, client, clock, logger, settings: importerSettings },
+          namespace,
+          isi,
+          o
+        ),
+      tokens: createTokenAuthority({ key: secrets.tokenSigningKey, clock, store }),
+      adminToken: secrets.adminToken,
+      clock,
+      logger,
+      settings: {
+        get registryHostname() {
+          return registryHostname
+        },
+        defaultImportMode: config.defaultImportMode,
+      },
+    })
+    const app = new Hono()
+    app.get('/healthz', (c) => c.text('ok'))
+    app.get('/readyz', (c) => c.text('ok'))
+    app.route('/', api)
+
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve(
+        {
+          fetch: app.fetch,
+          hostname: config.listen.host,
+          port: config.listen.port,
+          ...(tls === undefined
+            ? {}
+            : {
+                createServer: createHttpsServer,
+                serverOptions: { cert: tls.certPem, key: tls.keyPem },
+              }),
+        },
+        () => resolve(s)
+      )
+      s.once('error', reject)
+    })
+    const port = (server.address() as AddressInfo).port
+    const hostForUrl = config.listen.host.includes(':')
+      ? `[${config.listen.host}]`
+      : config.listen.host
+    const url = `${tls === undefined ? 'http' : 'https'}://${hostForUrl}:${port}`
+    registryHostname ??= `${hostForUrl}:${port}`
+
+    const kubeconfigPath = join(config.dataDir, 'admin.kubeconfig')
+    const caPem = tls?.caPem
+    await writeFile(
+      kubeconfigPath,
+      renderKubeconfig({
+        server: url,
+        ...(caPem === undefined ? {} : { caPem }),
+        token: secrets.adminToken,
+        namespace: 'default',
+        user: 'admin',
+      }),
+      { mode: 0o600 }
+    )
+    logger.info('server listening', { url, kubeconfig: kubeconfigPath, dataDir: config.dataDir })
+
+    let stopping: Promise<void> | undefined
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        // 1. Stop accepting; idle keep-alive sockets go now, busy ones when their request ends.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        const httpServer = server as unknown as {
+          closeIdleConnections?: () => void
+          closeAllConnections?: () => void
+        }
+        httpServer.closeIdleConnections?.()
+        // 2. Watches never end by themselves: cut what is still open after the grace period.
+        const timer = setTimeout(() => httpServer.closeAllConnections?.(), SHUTDOWN_GRACE_MS)
+        await closed
+        clearTimeout(timer)
+        for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined)
+      })()
+      return stopping
+    }
+    return {
+      url,
+      ...(caPem === undefined ? {} : { caPem }),
+      adminToken: secrets.adminToken,
+      kubeconfigPath,
+      stop,
+    }
+  } catch (err) {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined)
+    throw err
+  }
+}

@@ -19,8 +19,9 @@ const ALLOWED: Record<string, { folders: string[]; packages: string[]; noNodeIo?
     folders: ['shared', 'oci', 'api', 'registry-client', 'store', 'importer'],
     packages: ['hono'],
   },
+  observability: { folders: ['shared'], packages: [] },
   controllers: {
-    folders: ['shared', 'oci', 'api', 'registry-client', 'store', 'importer'],
+    folders: ['shared', 'oci', 'api', 'registry-client', 'store', 'importer', 'observability'],
     packages: [],
   },
   prune: { folders: ['shared', 'oci', 'api', 'store', 'registry'], packages: [] },
@@ -36,6 +37,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: string[]; noNodeIo?
       'registry',
       'controllers',
       'prune',
+      'observability',
     ],
     packages: ['hono', '@hono/node-server', 'yaml'],
   },

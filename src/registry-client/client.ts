@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { type Clock, systemClock } from '../shared/clock.js'
 import { AppError, Reason } from '../shared/errors.js'
 import { type Logger, noopLogger } from '../shared/log.js'
@@ -96,6 +97,8 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? noopLogger
   const closer = new AbortController()
+  // Every in-flight request listens on the close signal; many at once is normal, not a leak.
+  setMaxListeners(0, closer.signal)
   const rateLimits = new RateLimitTracker()
   const limits: RegistryLimits = { ...DEFAULT_LIMITS, ...definedOnly(opts.limits ?? {}) }
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(opts.retry ?? {}) }

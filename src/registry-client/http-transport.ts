@@ -132,6 +132,9 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
           ...req.headers,
         },
         ...(req.body === undefined ? {} : { body: req.body }),
+        // undici closes the connection after a HEAD unless told otherwise; scheduled checks are all HEADs,
+        // so keep-alive matters more than guarding against registries that wrongly send a body on HEAD.
+        ...(req.method === 'HEAD' ? { reset: false } : {}),
         signal: linked.signal,
       })
       status = res.statusCode

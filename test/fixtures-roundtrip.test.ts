@@ -10,7 +10,7 @@ import { pruneUnknownFields } from '../src/api/prune-unknown-fields.js'
 // Real image stream files from openshift/library must load, validate, survive pruning untouched and,
 // after server defaulting, differ from the input only in the fields the real server adds.
 
-const FIXTURES = '/work/shared/fixtures/openshift-library'
+const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'openshift-library')
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'))
 
 type Doc = { kind?: string; items?: unknown[] }

@@ -28,6 +28,11 @@ export type ServerConfig = {
   /** Extra CA bundles (PEM files) trusted when importing. */
   readonly additionalTrustedCA: readonly string[]
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** Regular expressions of source tags never re-checked once imported (e.g. semver). */
+  readonly immutableTagPatterns: readonly string[]
+  readonly disableScheduledImport: boolean
+  /** Server-side image pruning schedule (cron in UTC, `@daily`, `@every 6h`); off when absent. */
+  readonly pruneSchedule?: string
 }
 
 /** The raw settings as flags or a config file give them (strings or numbers, all optional). */
@@ -113,6 +118,7 @@ export function resolveServerConfig(
     )
   }
   const registryHostname = optionalString(s.registryHostname)
+  const pruneSchedule = optionalString(s.pruneSchedule)
   const allowed = parseAllowedRegistries(s.allowedRegistriesForImport)
   return {
     dataDir: str('dataDir', SERVER_DEFAULTS.dataDir),
@@ -142,6 +148,9 @@ export function resolveServerConfig(
     ...(registryHostname === undefined ? {} : { registryHostname }),
     additionalTrustedCA: list(s.additionalTrustedCA),
     logLevel: level(str('logLevel', SERVER_DEFAULTS.logLevel)),
+    immutableTagPatterns: list(s.immutableTags),
+    disableScheduledImport: bool(s.disableScheduledImport, 'disableScheduledImport'),
+    ...(pruneSchedule === undefined ? {} : { pruneSchedule }),
   }
 }
 

@@ -6,7 +6,10 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createApiApp } from '../apiserver/app.js'
 import { createTokenAuthority } from '../apiserver/token-authority.js'
+import { createControllers } from '../controllers/controllers.js'
 import { createImageStreamImport } from '../importer/import-stream.js'
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../observability/metrics.js'
+import { createServerMetrics, registryRequestObserver } from '../observability/server-metrics.js'
 import { createRegistryClient } from '../registry-client/client.js'
 import { systemClock } from '../shared/clock.js'
 import type { Logger } from '../shared/log.js'
@@ -62,10 +65,12 @@ export async function startServer(
   try {
     await ensureDefaultObjects(store, () => new Date(clock.now()))
     const extraCAs = await Promise.all(config.additionalTrustedCA.map((f) => readFile(f, 'utf8')))
+    const metrics = createServerMetrics()
     const client = createRegistryClient({
       caCerts: extraCAs,
       logger,
       userAgent: 'imagestreams/0.1',
+      onRequest: registryRequestObserver(metrics),
     })
     cleanups.push(() => client.close())
 
@@ -93,15 +98,34 @@ export async function startServer(
         return registryHostname
       },
     }
+    const importer = (
+      namespace: string,
+      isi: Parameters<typeof createImageStreamImport>[2],
+      o: { signal?: AbortSignal }
+    ) =>
+      createImageStreamImport(
+        { store, client, clock, logger, settings: importerSettings },
+        namespace,
+        isi,
+        o
+      )
+    const controllers = createControllers({
+      store,
+      client,
+      importer,
+      clock,
+      logger,
+      metrics,
+      settings: {
+        scheduledImportIntervalMs: config.scheduledImportIntervalMs,
+        maxScheduledImportsPerMinute: config.maxScheduledImportsPerMinute,
+        immutableTagPatterns: config.immutableTagPatterns,
+        disableScheduledImport: config.disableScheduledImport,
+      },
+    })
     const api = createApiApp({
       store,
-      importer: (namespace, isi, o) =>
-        createImageStreamImport(
-          { store, client, clock, logger, settings: importerSettings },
-          namespace,
-          isi,
-          o
-        ),
+      importer,
       tokens: createTokenAuthority({ key: secrets.tokenSigningKey, clock, store }),
       adminToken: secrets.adminToken,
       clock,
@@ -115,7 +139,12 @@ export async function startServer(
     })
     const app = new Hono()
     app.get('/healthz', (c) => c.text('ok'))
-    app.get('/readyz', (c) => c.text('ok'))
+    app.get('/readyz', (c) =>
+      controllers.synced() ? c.text('ok') : c.text('controllers not synced', 503)
+    )
+    app.get('/metrics', (c) =>
+      c.body(renderMetrics(metrics.registry), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE })
+    )
     app.route('/', api)
 
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -156,6 +185,16 @@ export async function startServer(
       { mode: 0o600 }
     )
     logger.info('server listening', { url, kubeconfig: kubeconfigPath, dataDir: config.dataDir })
+
+    // Controllers start once the listener is up, so that registryHostname is known to the importer.
+    const stopControllers = new AbortController()
+    const controllersDone = controllers.start(stopControllers.signal).catch((err: unknown) => {
+      logger.error('controllers stopped with an error', { error: String(err) })
+    })
+    cleanups.push(async () => {
+      stopControllers.abort()
+      await controllersDone
+    })
 
     let stopping: Promise<void> | undefined
     const stop = (): Promise<void> => {

@@ -39,6 +39,15 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--registry-hostname <host[:port]>', 'how clients reach the integrated registry')
     .option('--additional-trusted-ca <files>', 'comma-separated PEM files trusted when importing')
     .option('--log-level <level>', 'debug, info, warn or error (default info)')
+    .option(
+      '--immutable-tags <patterns>',
+      'comma-separated regexps of tags never re-checked once imported'
+    )
+    .option('--disable-scheduled-import', 'turn scheduled re-imports off')
+    .option(
+      '--prune-schedule <schedule>',
+      'prune images on the server: cron (UTC), @daily, @every 6h'
+    )
     .addHelpText(
       'after',
       `

@@ -5,6 +5,9 @@ import { MemoryStore } from '../store/memory-store.js'
 import { createApiApp } from './app.js'
 import { createTokenAuthority } from './token-authority.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON replies by path
+type Json = any
+
 // Authentication and authorization: the admin token reaches everything; a service-account token its own
 // namespace, images read-only and its own namespace object; tokens come from TokenRequest.
 
@@ -39,7 +42,10 @@ function setup() {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, any>) }
+    return {
+      status: res.status,
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, Json>),
+    }
   }
   const tokenFor = async (ns: string, sa: string, expirationSeconds?: number) => {
     const r = await call(ADMIN, 'POST', `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
@@ -97,7 +103,9 @@ describe('authentication', () => {
     expect((await t.call(short, 'GET', '/api/v1/namespaces/a/secrets')).status).toBe(401)
     expect((await t.call(tokenA, 'GET', '/api/v1/namespaces/a/secrets')).status).toBe(200)
     await t.call(ADMIN, 'DELETE', '/api/v1/namespaces/a/serviceaccounts/default')
-    await t.call(ADMIN, 'POST', '/api/v1/namespaces/a/serviceaccounts', { metadata: { name: 'default' } })
+    await t.call(ADMIN, 'POST', '/api/v1/namespaces/a/serviceaccounts', {
+      metadata: { name: 'default' },
+    })
     expect((await t.call(tokenA, 'GET', '/api/v1/namespaces/a/secrets')).status).toBe(401)
   })
 
@@ -111,14 +119,24 @@ describe('authentication', () => {
       spec: { expirationSeconds: 1200, audiences: ['x'] },
       status: { expirationTimestamp: '2026-08-22T10:20:00Z' },
     })
-    const short = await t.call(ADMIN, 'POST', '/api/v1/namespaces/a/serviceaccounts/default/token', {
-      spec: { expirationSeconds: 60 },
-    })
+    const short = await t.call(
+      ADMIN,
+      'POST',
+      '/api/v1/namespaces/a/serviceaccounts/default/token',
+      {
+        spec: { expirationSeconds: 60 },
+      }
+    )
     expect(short.status).toBe(422)
     expect(short.body.message).toBe(
       'TokenRequest.authentication.k8s.io "default" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes'
     )
-    const missing = await t.call(ADMIN, 'POST', '/api/v1/namespaces/a/serviceaccounts/ghost/token', {})
+    const missing = await t.call(
+      ADMIN,
+      'POST',
+      '/api/v1/namespaces/a/serviceaccounts/ghost/token',
+      {}
+    )
     expect(missing.status).toBe(404)
     expect(missing.body.message).toBe('serviceaccounts "ghost" not found')
   })
@@ -150,7 +168,11 @@ describe('authorization of a service account', () => {
   })
 
   it('words Forbidden as Kubernetes does', async () => {
-    const list = await t.call(tokenA, 'GET', '/apis/image.openshift.io/v1/namespaces/b/imagestreams')
+    const list = await t.call(
+      tokenA,
+      'GET',
+      '/apis/image.openshift.io/v1/namespaces/b/imagestreams'
+    )
     expect(list.body).toMatchObject({
       kind: 'Status',
       reason: 'Forbidden',
@@ -159,11 +181,20 @@ describe('authorization of a service account', () => {
       details: { group: 'image.openshift.io', kind: 'imagestreams' },
     })
     const secret = await t.call(tokenA, 'GET', '/api/v1/namespaces/b/secrets/pull')
-    expect(secret.body.message).toBe(forbidden('get', 'secrets', '', 'in the namespace "b"', 'pull'))
+    expect(secret.body.message).toBe(
+      forbidden('get', 'secrets', '', 'in the namespace "b"', 'pull')
+    )
     expect(secret.body.details).toEqual({ name: 'pull', kind: 'secrets' })
     const all = await t.call(tokenA, 'GET', '/apis/image.openshift.io/v1/imagestreams')
-    expect(all.body.message).toBe(forbidden('list', 'imagestreams', 'image.openshift.io', 'at the cluster scope'))
-    const token = await t.call(tokenA, 'POST', '/api/v1/namespaces/b/serviceaccounts/default/token', {})
+    expect(all.body.message).toBe(
+      forbidden('list', 'imagestreams', 'image.openshift.io', 'at the cluster scope')
+    )
+    const token = await t.call(
+      tokenA,
+      'POST',
+      '/api/v1/namespaces/b/serviceaccounts/default/token',
+      {}
+    )
     expect(token.body.message).toBe(
       'serviceaccounts "default" is forbidden: User "system:serviceaccount:a:default" cannot create resource "serviceaccounts/token" in API group "" in the namespace "b"'
     )
@@ -176,21 +207,42 @@ describe('authorization of a service account', () => {
       metadata: { name: 'web' },
       spec: { import: true, images: [{ from: { kind: 'DockerImage', name: 'quay.io/x/y:1' } }] },
     }
-    const other = await t.call(tokenA, 'POST', '/apis/image.openshift.io/v1/namespaces/b/imagestreamimports', isi)
+    const other = await t.call(
+      tokenA,
+      'POST',
+      '/apis/image.openshift.io/v1/namespaces/b/imagestreamimports',
+      isi
+    )
     expect(other.status).toBe(403)
     expect(t.imports).toEqual([])
-    const own = await t.call(tokenA, 'POST', '/apis/image.openshift.io/v1/namespaces/a/imagestreamimports', isi)
+    const own = await t.call(
+      tokenA,
+      'POST',
+      '/apis/image.openshift.io/v1/namespaces/a/imagestreamimports',
+      isi
+    )
     expect(own.status).toBe(201)
     expect(t.imports.map((i) => i.namespace)).toEqual(['a'])
   })
 
   it('cannot point a tag at a stream in a namespace it cannot read', async () => {
-    const r = await t.call(tokenA, 'POST', '/apis/image.openshift.io/v1/namespaces/a/imagestreams', {
-      metadata: { name: 'copy' },
-      spec: { tags: [{ name: 'x', from: { kind: 'ImageStreamTag', namespace: 'b', name: 'web:latest' } }] },
-    })
+    const r = await t.call(
+      tokenA,
+      'POST',
+      '/apis/image.openshift.io/v1/namespaces/a/imagestreams',
+      {
+        metadata: { name: 'copy' },
+        spec: {
+          tags: [
+            { name: 'x', from: { kind: 'ImageStreamTag', namespace: 'b', name: 'web:latest' } },
+          ],
+        },
+      }
+    )
     expect(r.status).toBe(422)
-    expect(r.body.message).toBe('ImageStream.image.openshift.io "copy" is invalid: spec.tags[0].from: Forbidden: b/web')
+    expect(r.body.message).toBe(
+      'ImageStream.image.openshift.io "copy" is invalid: spec.tags[0].from: Forbidden: b/web'
+    )
   })
 
   it('never logs tokens or secret data', async () => {

@@ -4,15 +4,21 @@ import { MemoryStore } from '../store/memory-store.js'
 import { createApiApp } from './app.js'
 import { createTokenAuthority } from './token-authority.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON replies by path
+type Json = any
+
 // Watch streams through app.request: newline-delimited events, replay from a resourceVersion, live
 // events, selectors, Tables, and 410 Expired.
 
 const IS = '/apis/image.openshift.io/v1/namespaces/ns/imagestreams'
-type Event = { type: string; object: Record<string, any> }
+type Event = { type: string; object: Record<string, Json> }
 
 function setup(historyRetention?: number) {
   const clock = { now: () => Date.parse('2026-08-22T10:00:00Z'), sleep: async () => {} }
-  const store = new MemoryStore({ clock, ...(historyRetention === undefined ? {} : { historyRetention }) })
+  const store = new MemoryStore({
+    clock,
+    ...(historyRetention === undefined ? {} : { historyRetention }),
+  })
   const app = createApiApp({
     store,
     importer: async (_ns, isi) => isi,
@@ -24,12 +30,20 @@ function setup(historyRetention?: number) {
   })
   const headers = { authorization: 'Bearer admin', 'content-type': 'application/json' }
   const send = (method: string, path: string, body?: unknown) =>
-    app.request(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    app.request(path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
   return { app, store, send, headers }
 }
 
 // Reads events until `count` arrived (or the stream ended), then cancels the stream.
-async function readEvents(res: Response, count: number, during?: () => Promise<void>): Promise<Event[]> {
+async function readEvents(
+  res: Response,
+  count: number,
+  during?: () => Promise<void>
+): Promise<Event[]> {
   const reader = res.body?.getReader()
   if (reader === undefined) throw new Error('no body')
   const decoder = new TextDecoder()
@@ -57,7 +71,8 @@ async function readEvents(res: Response, count: number, during?: () => Promise<v
   return events
 }
 
-const summary = (events: Event[]) => events.map((e) => `${e.type} ${e.object.metadata?.name ?? e.object.reason}`)
+const summary = (events: Event[]) =>
+  events.map((e) => `${e.type} ${e.object.metadata?.name ?? e.object.reason}`)
 
 let t: ReturnType<typeof setup>
 beforeEach(async () => {
@@ -90,28 +105,39 @@ describe('watch', () => {
   })
 
   it('replays the changes after a list resourceVersion', async () => {
-    const list = await (await t.app.request(IS, { headers: t.headers })).json()
+    const list = (await (await t.app.request(IS, { headers: t.headers })).json()) as Json
     await t.send('POST', IS, { metadata: { name: 'c' }, spec: {} })
     await t.send('DELETE', `${IS}/a`)
-    const res = await t.app.request(`${IS}?watch=1&resourceVersion=${list.metadata.resourceVersion}`, { headers: t.headers })
+    const res = await t.app.request(
+      `${IS}?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+      { headers: t.headers }
+    )
     const events = await readEvents(res, 2)
     expect(summary(events)).toEqual(['ADDED c', 'DELETED a'])
   })
 
   it('applies label and field selectors to events', async () => {
-    const res = await t.app.request(`${IS}?watch=true&labelSelector=tier%3Dweb`, { headers: t.headers })
+    const res = await t.app.request(`${IS}?watch=true&labelSelector=tier%3Dweb`, {
+      headers: t.headers,
+    })
     const events = await readEvents(res, 2, async () => {
       await t.send('POST', IS, { metadata: { name: 'c' }, spec: {} })
       await t.send('POST', IS, { metadata: { name: 'd', labels: { tier: 'web' } }, spec: {} })
     })
     expect(summary(events)).toEqual(['ADDED b', 'ADDED d'])
-    const byName = await t.app.request(`/apis/image.openshift.io/v1/imagestreams?watch=true&fieldSelector=metadata.name%3Da`, { headers: t.headers })
+    const byName = await t.app.request(
+      `/apis/image.openshift.io/v1/imagestreams?watch=true&fieldSelector=metadata.name%3Da`,
+      { headers: t.headers }
+    )
     expect(summary(await readEvents(byName, 1))).toEqual(['ADDED a'])
   })
 
   it('sends one-row Tables when asked for Tables, as kubectl get -w does', async () => {
     const res = await t.app.request(`${IS}?watch=true&resourceVersion=0`, {
-      headers: { ...t.headers, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+      headers: {
+        ...t.headers,
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      },
     })
     const events = await readEvents(res, 1)
     expect(events[0]?.type).toBe('ADDED')
@@ -123,16 +149,24 @@ describe('watch', () => {
   it('ends with an ERROR event carrying 410 Expired when the resourceVersion is too old', async () => {
     const small = setup(2)
     await small.send('POST', '/api/v1/namespaces', { metadata: { name: 'ns' } })
-    for (const name of ['a', 'b', 'c', 'd']) await small.send('POST', IS, { metadata: { name }, spec: {} })
-    const res = await small.app.request(`${IS}?watch=true&resourceVersion=1`, { headers: small.headers })
+    for (const name of ['a', 'b', 'c', 'd'])
+      await small.send('POST', IS, { metadata: { name }, spec: {} })
+    const res = await small.app.request(`${IS}?watch=true&resourceVersion=1`, {
+      headers: small.headers,
+    })
     const events = await readEvents(res, 1)
-    expect(events[0]).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } })
+    expect(events[0]).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', code: 410, reason: 'Expired' },
+    })
     expect(events[0]?.object.message).toMatch(/^too old resource version: 1 \(\d+\)$/)
     await small.store.close()
   })
 
   it('ends after timeoutSeconds', async () => {
-    const res = await t.app.request(`${IS}?watch=true&resourceVersion=0&timeoutSeconds=1`, { headers: t.headers })
+    const res = await t.app.request(`${IS}?watch=true&resourceVersion=0&timeoutSeconds=1`, {
+      headers: t.headers,
+    })
     const events = await readEvents(res, 10)
     expect(summary(events)).toEqual(['ADDED a', 'ADDED b'])
   })

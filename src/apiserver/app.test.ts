@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { ImageStream } from '../api/image/v1/types.js'
 import { noopLogger } from '../shared/log.js'
@@ -7,15 +8,19 @@ import { createApiApp } from './app.js'
 import type { ApiSettings } from './deps.js'
 import { createTokenAuthority } from './token-authority.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON replies by path
+type Json = any
+
 // Component tests of the API over a MemoryStore, through app.request (no sockets).
 
 const T0 = Date.parse('2026-08-22T10:00:00Z')
 const ADMIN = 'admin-token'
 const IS = '/apis/image.openshift.io/v1/namespaces/ns/imagestreams'
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json'
-const NODEJS = readFileSync('/work/shared/fixtures/openshift-library/nodejs-centos.json', 'utf8')
+const LIBRARY = '/work/shared/fixtures/openshift-library'
+const NODEJS = readFileSync(join(LIBRARY, 'nodejs-centos.json'), 'utf8')
 
-type Reply = { status: number; body: Record<string, any>; headers: Headers }
+type Reply = { status: number; body: Record<string, Json>; headers: Headers }
 
 function setup(settings: Partial<ApiSettings> = {}) {
   let now = T0
@@ -52,7 +57,12 @@ function setup(settings: Partial<ApiSettings> = {}) {
 }
 
 function stream(name: string, tags: Record<string, unknown>[] = []): Record<string, unknown> {
-  return { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name }, spec: { tags } }
+  return {
+    apiVersion: 'image.openshift.io/v1',
+    kind: 'ImageStream',
+    metadata: { name },
+    spec: { tags },
+  }
 }
 
 function dockerTag(name: string, from: string, extra: Record<string, unknown> = {}) {
@@ -62,7 +72,9 @@ function dockerTag(name: string, from: string, extra: Record<string, unknown> = 
 let t: ReturnType<typeof setup>
 beforeEach(async () => {
   t = setup({ registryHostname: 'registry.local:5000' })
-  expect((await t.api('POST', '/api/v1/namespaces', { body: { metadata: { name: 'ns' } } })).status).toBe(201)
+  expect(
+    (await t.api('POST', '/api/v1/namespaces', { body: { metadata: { name: 'ns' } } })).status
+  ).toBe(201)
 })
 
 describe('namespaces', () => {
@@ -74,7 +86,9 @@ describe('namespaces', () => {
   })
 
   it('refuses namespaced creates in a namespace that does not exist', async () => {
-    const r = await t.api('POST', '/apis/image.openshift.io/v1/namespaces/nope/imagestreams', { body: stream('web') })
+    const r = await t.api('POST', '/apis/image.openshift.io/v1/namespaces/nope/imagestreams', {
+      body: stream('web'),
+    })
     expect(r.status).toBe(404)
     expect(r.body).toMatchObject({
       kind: 'Status',
@@ -86,7 +100,9 @@ describe('namespaces', () => {
 
   it('deletes everything in a namespace with it', async () => {
     await t.api('POST', IS, { body: stream('web') })
-    await t.api('POST', '/api/v1/namespaces/ns/secrets', { body: { metadata: { name: 's' }, stringData: { a: 'b' } } })
+    await t.api('POST', '/api/v1/namespaces/ns/secrets', {
+      body: { metadata: { name: 's' }, stringData: { a: 'b' } },
+    })
     const r = await t.api('DELETE', '/api/v1/namespaces/ns')
     expect(r.status).toBe(200)
     expect(r.body).toMatchObject({ kind: 'Namespace', status: { phase: 'Terminating' } })
@@ -103,7 +119,12 @@ describe('image streams', () => {
     const r = await t.api('POST', IS, { body: NODEJS })
     expect(r.status).toBe(201)
     const s = r.body as ImageStream
-    expect(s.metadata).toMatchObject({ name: 'nodejs', namespace: 'ns', generation: 1, resourceVersion: expect.any(String) })
+    expect(s.metadata).toMatchObject({
+      name: 'nodejs',
+      namespace: 'ns',
+      generation: 1,
+      resourceVersion: expect.any(String),
+    })
     expect(s.metadata.creationTimestamp).toBe('2026-08-22T10:00:00Z')
     expect(s.metadata.uid).toMatch(/^[0-9a-f-]{36}$/)
     for (const tag of s.spec.tags ?? []) {
@@ -117,6 +138,20 @@ describe('image streams', () => {
     })
   })
 
+  it.each(readdirSync(LIBRARY).filter((f) => f.endsWith('.json')))(
+    'creates %s under strict field validation and reads back its spec',
+    async (file) => {
+      const text = readFileSync(join(LIBRARY, file), 'utf8')
+      const r = await t.api('POST', `${IS}?fieldValidation=Strict`, { body: text })
+      expect(r.status).toBe(201)
+      const want = JSON.parse(text) as ImageStream
+      const got = (await t.api('GET', `${IS}/${want.metadata.name}`)).body as ImageStream
+      expect(got.spec.tags?.map((x) => [x.name, x.from, x.annotations ?? null])).toEqual(
+        want.spec.tags?.map((x) => [x.name, x.from, x.annotations ?? null])
+      )
+    }
+  )
+
   it('leaves status.dockerImageRepository unset without a registry hostname', async () => {
     const plain = setup()
     await plain.api('POST', '/api/v1/namespaces', { body: { metadata: { name: 'ns' } } })
@@ -127,20 +162,32 @@ describe('image streams', () => {
   it('uses the configured default import mode', async () => {
     const preserve = setup({ defaultImportMode: 'PreserveOriginal' })
     await preserve.api('POST', '/api/v1/namespaces', { body: { metadata: { name: 'ns' } } })
-    const r = await preserve.api('POST', IS, { body: stream('web', [dockerTag('1', 'quay.io/a/b:1')]) })
+    const r = await preserve.api('POST', IS, {
+      body: stream('web', [dockerTag('1', 'quay.io/a/b:1')]),
+    })
     expect(r.body.spec.tags[0].importPolicy).toEqual({ importMode: 'PreserveOriginal' })
   })
 
   it('clears status on create but records reference tags at once', async () => {
     const body = {
-      ...stream('web', [dockerTag('ref', 'quay.io/a/b:1', { reference: true }), dockerTag('imp', 'quay.io/a/b:2')]),
+      ...stream('web', [
+        dockerTag('ref', 'quay.io/a/b:1', { reference: true }),
+        dockerTag('imp', 'quay.io/a/b:2'),
+      ]),
       status: { tags: [{ tag: 'bogus', items: [] }] },
     }
     const r = await t.api('POST', IS, { body })
     expect(r.body.status.tags).toEqual([
       {
         tag: 'ref',
-        items: [{ created: '2026-08-22T10:00:00Z', dockerImageReference: 'quay.io/a/b:1', image: '', generation: 1 }],
+        items: [
+          {
+            created: '2026-08-22T10:00:00Z',
+            dockerImageReference: 'quay.io/a/b:1',
+            image: '',
+            generation: 1,
+          },
+        ],
       },
     ])
   })
@@ -163,9 +210,13 @@ describe('image streams', () => {
     expect(dup.status).toBe(409)
     expect(dup.body.message).toBe('imagestreams.image.openshift.io "web" already exists')
     const rv = created.body.metadata.resourceVersion
-    const first = await t.api('PUT', `${IS}/web`, { body: { ...created.body, metadata: { ...created.body.metadata, labels: { a: 'b' } } } })
+    const first = await t.api('PUT', `${IS}/web`, {
+      body: { ...created.body, metadata: { ...created.body.metadata, labels: { a: 'b' } } },
+    })
     expect(first.status).toBe(200)
-    const stale = await t.api('PUT', `${IS}/web`, { body: { ...created.body, metadata: { ...created.body.metadata, resourceVersion: rv } } })
+    const stale = await t.api('PUT', `${IS}/web`, {
+      body: { ...created.body, metadata: { ...created.body.metadata, resourceVersion: rv } },
+    })
     expect(stale.status).toBe(409)
     expect(stale.body).toMatchObject({
       reason: 'Conflict',
@@ -182,7 +233,9 @@ describe('image streams', () => {
   })
 
   it('keeps the generations as OpenShift does on spec updates', async () => {
-    const created = await t.api('POST', IS, { body: stream('web', [dockerTag('a', 'quay.io/x/y:1'), dockerTag('b', 'quay.io/x/y:2')]) })
+    const created = await t.api('POST', IS, {
+      body: stream('web', [dockerTag('a', 'quay.io/x/y:1'), dockerTag('b', 'quay.io/x/y:2')]),
+    })
     const next = structuredClone(created.body)
     next.spec.tags[0].generation = 7 // users may only reset to 0
     next.spec.tags[1].generation = 0 // re-import
@@ -191,7 +244,9 @@ describe('image streams', () => {
     const r = await t.api('PUT', `${IS}/web`, { body: next })
     expect(r.status).toBe(200)
     expect(r.body.metadata.generation).toBe(2)
-    expect(r.body.spec.tags.map((x: { name: string; generation: number }) => [x.name, x.generation])).toEqual([
+    expect(
+      r.body.spec.tags.map((x: { name: string; generation: number }) => [x.name, x.generation])
+    ).toEqual([
       ['a', 1],
       ['b', 2],
       ['c', 2],
@@ -203,13 +258,15 @@ describe('image streams', () => {
 
   it('rejects invalid streams with OpenShift messages and causes', async () => {
     const r = await t.api('POST', IS, {
-      body: stream('web', [dockerTag('a', 'quay.io/x/y:1', { importPolicy: { importMode: 'Sideways' } })]),
+      body: stream('web', [
+        dockerTag('a', 'quay.io/x/y:1', { importPolicy: { importMode: 'Sideways' } }),
+      ]),
     })
     expect(r.status).toBe(422)
     expect(r.body).toMatchObject({
       reason: 'Invalid',
       message:
-        'ImageStream.image.openshift.io "web" is invalid: spec.tags[0].importPolicy.importMode: Invalid value: "Sideways": invalid import mode, valid modes are \'\', \'Legacy\', \'PreserveOriginal\'',
+        "ImageStream.image.openshift.io \"web\" is invalid: spec.tags[0].importPolicy.importMode: Invalid value: \"Sideways\": invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'",
       details: {
         name: 'web',
         group: 'image.openshift.io',
@@ -218,7 +275,8 @@ describe('image streams', () => {
           {
             reason: 'FieldValueInvalid',
             field: 'spec.tags[0].importPolicy.importMode',
-            message: "Invalid value: \"Sideways\": invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'",
+            message:
+              "Invalid value: \"Sideways\": invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'",
           },
         ],
       },
@@ -226,7 +284,9 @@ describe('image streams', () => {
   })
 
   it('generates names from generateName', async () => {
-    const r = await t.api('POST', '/api/v1/namespaces/ns/secrets', { body: { metadata: { generateName: 'pull-' } } })
+    const r = await t.api('POST', '/api/v1/namespaces/ns/secrets', {
+      body: { metadata: { generateName: 'pull-' } },
+    })
     expect(r.status).toBe(201)
     expect(r.body.metadata.name).toMatch(/^pull-[bcdfghjklmnpqrstvwxz2456789]{5}$/)
     // NB: OpenShift checks a stream's generateName against the repository grammar, so `web-` is refused.
@@ -235,30 +295,46 @@ describe('image streams', () => {
   })
 
   it('reads YAML bodies and answers malformed bodies with BadRequest', async () => {
-    const yaml = 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: fromyaml\nspec: {}\n'
+    const yaml =
+      'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: fromyaml\nspec: {}\n'
     expect((await t.api('POST', IS, { body: yaml, type: 'application/yaml' })).status).toBe(201)
     const bad = await t.api('POST', IS, { body: '{"metadata": ', type: 'application/json' })
     expect(bad.status).toBe(400)
     expect(bad.body.reason).toBe('BadRequest')
     const badYaml = await t.api('POST', IS, { body: 'a: [', type: 'application/yaml' })
     expect(badYaml.status).toBe(400)
-    const wrongKind = await t.api('POST', IS, { body: { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'x' } } })
+    const wrongKind = await t.api('POST', IS, {
+      body: { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'x' } },
+    })
     expect(wrongKind.status).toBe(400)
-    const wrongType = await t.api('POST', IS, { body: { metadata: { name: 'x' }, spec: { tags: 'no' } } })
+    const wrongType = await t.api('POST', IS, {
+      body: { metadata: { name: 'x' }, spec: { tags: 'no' } },
+    })
     expect(wrongType.status).toBe(400)
     expect(wrongType.body.message).toContain('cannot unmarshal string')
   })
 
   it('drops unknown fields with a warning, or rejects them under Strict', async () => {
-    const body = { ...stream('web'), spec: { foo: 1, tags: [{ ...dockerTag('a', 'quay.io/x/y:1'), bar: 2 }] } }
+    const body = {
+      ...stream('web'),
+      spec: { foo: 1, tags: [{ ...dockerTag('a', 'quay.io/x/y:1'), bar: 2 }] },
+    }
     const warned = await t.api('POST', IS, { body })
     expect(warned.status).toBe(201)
-    expect(warned.headers.get('warning')).toBe('299 - "unknown field \\"spec.foo\\"", 299 - "unknown field \\"spec.tags[0].bar\\""')
+    expect(warned.headers.get('warning')).toBe(
+      '299 - "unknown field \\"spec.foo\\"", 299 - "unknown field \\"spec.tags[0].bar\\""'
+    )
     expect(warned.body.spec.foo).toBeUndefined()
-    const strict = await t.api('POST', `${IS}?fieldValidation=Strict`, { body: { ...body, metadata: { name: 'web2' } } })
+    const strict = await t.api('POST', `${IS}?fieldValidation=Strict`, {
+      body: { ...body, metadata: { name: 'web2' } },
+    })
     expect(strict.status).toBe(400)
-    expect(strict.body.message).toBe('strict decoding error: unknown field "spec.foo", unknown field "spec.tags[0].bar"')
-    const ignored = await t.api('POST', `${IS}?fieldValidation=Ignore`, { body: { ...body, metadata: { name: 'web3' } } })
+    expect(strict.body.message).toBe(
+      'strict decoding error: unknown field "spec.foo", unknown field "spec.tags[0].bar"'
+    )
+    const ignored = await t.api('POST', `${IS}?fieldValidation=Ignore`, {
+      body: { ...body, metadata: { name: 'web3' } },
+    })
     expect(ignored.status).toBe(201)
     expect(ignored.headers.get('warning')).toBeNull()
   })
@@ -267,14 +343,21 @@ describe('image streams', () => {
     const created = await t.api('POST', IS, { body: stream('web') })
     const wrong = await t.api('DELETE', `${IS}/web`, { body: { preconditions: { uid: 'other' } } })
     expect(wrong.status).toBe(409)
-    const r = await t.api('DELETE', `${IS}/web`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } })
+    const r = await t.api('DELETE', `${IS}/web`, {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    })
     expect(r.status).toBe(200)
     expect(r.body).toEqual({
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Success',
-      details: { name: 'web', group: 'image.openshift.io', kind: 'imagestreams', uid: created.body.metadata.uid },
+      details: {
+        name: 'web',
+        group: 'image.openshift.io',
+        kind: 'imagestreams',
+        uid: created.body.metadata.uid,
+      },
     })
     expect((await t.api('GET', `${IS}/web`)).status).toBe(404)
     expect((await t.api('DELETE', `${IS}/web`)).status).toBe(404)
@@ -299,7 +382,9 @@ describe('image streams', () => {
 
 describe('patches of spec.tags', () => {
   beforeEach(async () => {
-    await t.api('POST', IS, { body: stream('web', [dockerTag('a', 'quay.io/x/y:1'), dockerTag('b', 'quay.io/x/y:2')]) })
+    await t.api('POST', IS, {
+      body: stream('web', [dockerTag('a', 'quay.io/x/y:1'), dockerTag('b', 'quay.io/x/y:2')]),
+    })
   })
 
   it('merges tags by name with a strategic merge patch', async () => {
@@ -313,7 +398,7 @@ describe('patches of spec.tags', () => {
       },
     })
     expect(r.status).toBe(200)
-    expect(r.body.spec.tags.map((x: any) => [x.name, x.from.name, x.generation])).toEqual([
+    expect(r.body.spec.tags.map((x: Json) => [x.name, x.from.name, x.generation])).toEqual([
       ['a', 'quay.io/x/y:1', 1],
       ['b', 'quay.io/x/y:22', 2],
       ['c', 'quay.io/x/y:3', 2],
@@ -323,7 +408,7 @@ describe('patches of spec.tags', () => {
       type: 'application/strategic-merge-patch+json',
       body: { spec: { tags: [{ name: 'a', $patch: 'delete' }] } },
     })
-    expect(del.body.spec.tags.map((x: any) => x.name)).toEqual(['b', 'c'])
+    expect(del.body.spec.tags.map((x: Json) => x.name)).toEqual(['b', 'c'])
   })
 
   it('replaces the tag list with a JSON merge patch', async () => {
@@ -331,7 +416,7 @@ describe('patches of spec.tags', () => {
       type: 'application/merge-patch+json',
       body: { spec: { tags: [dockerTag('only', 'quay.io/x/y:9')] } },
     })
-    expect(r.body.spec.tags.map((x: any) => x.name)).toEqual(['only'])
+    expect(r.body.spec.tags.map((x: Json) => x.name)).toEqual(['only'])
   })
 
   it('applies JSON patches and reports failed operations as 422', async () => {
@@ -348,7 +433,10 @@ describe('patches of spec.tags', () => {
   })
 
   it('refuses patch types it does not know with 415 and a stale resourceVersion with 409', async () => {
-    const r = await t.api('PATCH', `${IS}/web`, { type: 'application/apply-patch+yaml', body: 'spec: {}' })
+    const r = await t.api('PATCH', `${IS}/web`, {
+      type: 'application/apply-patch+yaml',
+      body: 'spec: {}',
+    })
     expect(r.status).toBe(415)
     expect(r.body.reason).toBe('UnsupportedMediaType')
     const stale = await t.api('PATCH', `${IS}/web`, {
@@ -366,12 +454,24 @@ describe('patches of spec.tags', () => {
 
 describe('status subresource', () => {
   it('writes only status through /status and only spec through the object', async () => {
-    const created = await t.api('POST', IS, { body: stream('web', [dockerTag('a', 'quay.io/x/y:1')]) })
+    const created = await t.api('POST', IS, {
+      body: stream('web', [dockerTag('a', 'quay.io/x/y:1')]),
+    })
     const body = structuredClone(created.body)
     body.spec.tags = []
     body.metadata.labels = { ignored: 'yes' }
     body.status.tags = [
-      { tag: 'a', items: [{ created: '2026-08-22T10:00:00Z', dockerImageReference: 'quay.io/x/y@sha256:' + 'a'.repeat(64), image: 'sha256:' + 'a'.repeat(64), generation: 0 }] },
+      {
+        tag: 'a',
+        items: [
+          {
+            created: '2026-08-22T10:00:00Z',
+            dockerImageReference: `quay.io/x/y@sha256:${'a'.repeat(64)}`,
+            image: `sha256:${'a'.repeat(64)}`,
+            generation: 0,
+          },
+        ],
+      },
     ]
     const r = await t.api('PUT', `${IS}/web/status`, { body })
     expect(r.status).toBe(200)
@@ -393,44 +493,83 @@ describe('status subresource', () => {
     await t.api('POST', IS, { body: stream('web', [dockerTag('src', 'quay.io/x/y:1')]) })
     const cur = await t.api('GET', `${IS}/web`)
     const digest = `sha256:${'b'.repeat(64)}`
-    cur.body.status.tags = [{ tag: 'src', items: [{ created: '2026-08-22T09:00:00Z', dockerImageReference: `quay.io/x/y@${digest}`, image: digest, generation: 1 }] }]
+    cur.body.status.tags = [
+      {
+        tag: 'src',
+        items: [
+          {
+            created: '2026-08-22T09:00:00Z',
+            dockerImageReference: `quay.io/x/y@${digest}`,
+            image: digest,
+            generation: 1,
+          },
+        ],
+      },
+    ]
     await t.api('PUT', `${IS}/web/status`, { body: cur.body })
     const r = await t.api('PATCH', `${IS}/web`, {
       type: 'application/strategic-merge-patch+json',
       body: { spec: { tags: [{ name: 'latest', from: { kind: 'ImageStreamTag', name: 'src' } }] } },
     })
-    const latest = r.body.status.tags.find((x: any) => x.tag === 'latest')
-    expect(latest.items[0]).toMatchObject({ image: digest, dockerImageReference: `quay.io/x/y@${digest}`, generation: 2 })
+    const latest = r.body.status.tags.find((x: Json) => x.tag === 'latest')
+    expect(latest.items[0]).toMatchObject({
+      image: digest,
+      dockerImageReference: `quay.io/x/y@${digest}`,
+      generation: 2,
+    })
   })
 })
 
 describe('lists', () => {
   beforeEach(async () => {
     await t.api('POST', '/api/v1/namespaces', { body: { metadata: { name: 'other' } } })
-    for (const [ns, name, tier] of [['ns', 'a', 'web'], ['ns', 'b', 'db'], ['ns', 'c', 'web'], ['other', 'd', 'web']]) {
+    for (const [ns, name, tier] of [
+      ['ns', 'a', 'web'],
+      ['ns', 'b', 'db'],
+      ['ns', 'c', 'web'],
+      ['other', 'd', 'web'],
+    ]) {
       await t.api('POST', `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams`, {
         body: { metadata: { name, labels: { tier } }, spec: {} },
       })
     }
   })
-  const names = (r: Reply) => r.body.items.map((i: any) => i.metadata.name)
+  const names = (r: Reply) => r.body.items.map((i: Json) => i.metadata.name)
 
   it('lists one namespace or all, as a typed list', async () => {
     const r = await t.api('GET', IS)
-    expect(r.body).toMatchObject({ kind: 'ImageStreamList', apiVersion: 'image.openshift.io/v1', metadata: { resourceVersion: expect.any(String) } })
+    expect(r.body).toMatchObject({
+      kind: 'ImageStreamList',
+      apiVersion: 'image.openshift.io/v1',
+      metadata: { resourceVersion: expect.any(String) },
+    })
     expect(names(r)).toEqual(['a', 'b', 'c'])
     expect(r.body.items[0].kind).toBeUndefined()
-    expect(names(await t.api('GET', '/apis/image.openshift.io/v1/imagestreams'))).toEqual(['a', 'b', 'c', 'd'])
+    expect(names(await t.api('GET', '/apis/image.openshift.io/v1/imagestreams'))).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ])
   })
 
   it('filters by label and field selectors', async () => {
     expect(names(await t.api('GET', `${IS}?labelSelector=tier%3Dweb`))).toEqual(['a', 'c'])
     expect(names(await t.api('GET', `${IS}?labelSelector=tier%20in%20(db)`))).toEqual(['b'])
     expect(names(await t.api('GET', `${IS}?fieldSelector=metadata.name%3Db`))).toEqual(['b'])
-    expect(names(await t.api('GET', `/apis/image.openshift.io/v1/imagestreams?fieldSelector=metadata.namespace%3Dother`))).toEqual(['d'])
+    expect(
+      names(
+        await t.api(
+          'GET',
+          `/apis/image.openshift.io/v1/imagestreams?fieldSelector=metadata.namespace%3Dother`
+        )
+      )
+    ).toEqual(['d'])
     const bad = await t.api('GET', `${IS}?fieldSelector=spec.x%3D1`)
     expect(bad.status).toBe(400)
-    expect(bad.body.message).toBe('"spec.x" is not a known field selector: only "metadata.name", "metadata.namespace"')
+    expect(bad.body.message).toBe(
+      '"spec.x" is not a known field selector: only "metadata.name", "metadata.namespace"'
+    )
   })
 
   it('pages with limit and continue over one snapshot', async () => {
@@ -449,12 +588,37 @@ describe('lists', () => {
 
 describe('tables', () => {
   it('shows image streams with oc columns', async () => {
-    await t.api('POST', IS, { body: stream('web', [dockerTag('1.0', 'quay.io/x/y:1'), dockerTag('latest', 'quay.io/x/y:2')]) })
+    await t.api('POST', IS, {
+      body: stream('web', [
+        dockerTag('1.0', 'quay.io/x/y:1'),
+        dockerTag('latest', 'quay.io/x/y:2'),
+      ]),
+    })
     const cur = await t.api('GET', `${IS}/web`)
     const d = (c: string) => `sha256:${c.repeat(64)}`
     cur.body.status.tags = [
-      { tag: '1.0', items: [{ created: '2026-08-22T09:00:00Z', dockerImageReference: `quay.io/x/y@${d('1')}`, image: d('1'), generation: 1 }] },
-      { tag: 'latest', items: [{ created: '2026-08-22T09:30:00Z', dockerImageReference: `quay.io/x/y@${d('2')}`, image: d('2'), generation: 1 }] },
+      {
+        tag: '1.0',
+        items: [
+          {
+            created: '2026-08-22T09:00:00Z',
+            dockerImageReference: `quay.io/x/y@${d('1')}`,
+            image: d('1'),
+            generation: 1,
+          },
+        ],
+      },
+      {
+        tag: 'latest',
+        items: [
+          {
+            created: '2026-08-22T09:30:00Z',
+            dockerImageReference: `quay.io/x/y@${d('2')}`,
+            image: d('2'),
+            generation: 1,
+          },
+        ],
+      },
     ]
     await t.api('PUT', `${IS}/web/status`, { body: cur.body })
     t.advance(60_000)
@@ -462,10 +626,24 @@ describe('tables', () => {
     expect(r.headers.get('content-type')).toBe('application/json;as=Table;v=v1;g=meta.k8s.io')
     expect(r.body.kind).toBe('Table')
     expect(r.body.apiVersion).toBe('meta.k8s.io/v1')
-    expect(r.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Image Repository', 'Tags', 'Updated'])
+    expect(r.body.columnDefinitions.map((c: Json) => c.name)).toEqual([
+      'Name',
+      'Image Repository',
+      'Tags',
+      'Updated',
+    ])
     expect(r.body.rows).toHaveLength(1)
-    expect(r.body.rows[0].cells).toEqual(['web', 'registry.local:5000/ns/web', 'latest,1.0', '31 minutes ago'])
-    expect(r.body.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'web' } })
+    expect(r.body.rows[0].cells).toEqual([
+      'web',
+      'registry.local:5000/ns/web',
+      'latest,1.0',
+      '31 minutes ago',
+    ])
+    expect(r.body.rows[0].object).toMatchObject({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { name: 'web' },
+    })
     const one = await t.api('GET', `${IS}/web?includeObject=Object`, { accept: TABLE })
     expect(one.body.rows[0].object.kind).toBe('ImageStream')
     const none = await t.api('GET', `${IS}?includeObject=None`, { accept: TABLE })
@@ -473,10 +651,17 @@ describe('tables', () => {
   })
 
   it('shows secrets, service accounts and namespaces with kubectl columns', async () => {
-    await t.api('POST', '/api/v1/namespaces/ns/secrets', { body: { metadata: { name: 's' }, data: { a: 'Yg==', b: 'Yw==' } } })
+    await t.api('POST', '/api/v1/namespaces/ns/secrets', {
+      body: { metadata: { name: 's' }, data: { a: 'Yg==', b: 'Yw==' } },
+    })
     t.advance(5 * 60_000)
     const secrets = await t.api('GET', '/api/v1/namespaces/ns/secrets', { accept: TABLE })
-    expect(secrets.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Type', 'Data', 'Age'])
+    expect(secrets.body.columnDefinitions.map((c: Json) => c.name)).toEqual([
+      'Name',
+      'Type',
+      'Data',
+      'Age',
+    ])
     expect(secrets.body.rows[0].cells).toEqual(['s', 'Opaque', 2, '5m'])
     const sas = await t.api('GET', '/api/v1/namespaces/ns/serviceaccounts', { accept: TABLE })
     expect(sas.body.rows[0].cells).toEqual(['default', 0, '5m'])
@@ -497,7 +682,11 @@ describe('secrets, service accounts and images', () => {
 
   it('validates docker config secrets', async () => {
     const r = await t.api('POST', '/api/v1/namespaces/ns/secrets', {
-      body: { metadata: { name: 'pull' }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': 'nope' } },
+      body: {
+        metadata: { name: 'pull' },
+        type: 'kubernetes.io/dockerconfigjson',
+        stringData: { '.dockerconfigjson': 'nope' },
+      },
     })
     expect(r.status).toBe(422)
     expect(r.body.message).toMatch(/^Secret "pull" is invalid: data\[\.dockerconfigjson\]/)
@@ -513,19 +702,24 @@ describe('secrets, service accounts and images', () => {
       type: 'application/strategic-merge-patch+json',
       body: { imagePullSecrets: [{ name: 'other' }] },
     })
-    expect(merged.body.imagePullSecrets.map((x: any) => x.name).sort()).toEqual(['other', 'pull'])
+    expect(merged.body.imagePullSecrets.map((x: Json) => x.name).sort()).toEqual(['other', 'pull'])
   })
 
   it('creates and lists cluster-scoped images', async () => {
     const name = `sha256:${'c'.repeat(64)}`
     const r = await t.api('POST', '/apis/image.openshift.io/v1/images', {
-      body: { metadata: { name, namespace: 'ignored' }, dockerImageReference: `quay.io/x/y@${name}` },
+      body: {
+        metadata: { name, namespace: 'ignored' },
+        dockerImageReference: `quay.io/x/y@${name}`,
+      },
     })
     expect(r.status).toBe(201)
     expect(r.body.metadata.namespace).toBeUndefined()
     const list = await t.api('GET', '/apis/image.openshift.io/v1/images')
-    expect(list.body.items.map((i: any) => i.metadata.name)).toEqual([name])
-    const bad = await t.api('POST', '/apis/image.openshift.io/v1/images', { body: { metadata: { name: 'x' } } })
+    expect(list.body.items.map((i: Json) => i.metadata.name)).toEqual([name])
+    const bad = await t.api('POST', '/apis/image.openshift.io/v1/images', {
+      body: { metadata: { name: 'x' } },
+    })
     expect(bad.status).toBe(422)
   })
 })
@@ -534,12 +728,22 @@ describe('routing', () => {
   it('answers unknown paths with a 404 Status and wrong methods with 405', async () => {
     const r = await t.api('GET', '/apis/image.openshift.io/v1/namespaces/ns/widgets')
     expect(r.status).toBe(404)
-    expect(r.body).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource' })
+    expect(r.body).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'the server could not find the requested resource',
+    })
     expect((await t.api('GET', '/apis/nothing.example.com/v1')).status).toBe(404)
     expect((await t.api('GET', '/elsewhere')).status).toBe(404)
     const put = await t.api('PUT', IS, { body: {} })
     expect(put.status).toBe(405)
     expect(put.body.reason).toBe('MethodNotAllowed')
-    expect((await t.api('PUT', '/apis/image.openshift.io/v1/namespaces/ns/imagestreamimports/x', { body: {} })).status).toBe(405)
+    expect(
+      (
+        await t.api('PUT', '/apis/image.openshift.io/v1/namespaces/ns/imagestreamimports/x', {
+          body: {},
+        })
+      ).status
+    ).toBe(405)
   })
 })

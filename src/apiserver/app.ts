@@ -6,6 +6,7 @@
 
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { noopLogger } from '../shared/log.js'
 import { authenticate, type Identity } from './authn.js'
 import type { ApiDeps } from './deps.js'
 import {
@@ -16,7 +17,6 @@ import {
   versionInfo,
 } from './discovery.js'
 import { openApiDocument, openApiIndex } from './openapi.js'
-import type { OpenApiSchema } from './openapi-schemas.js'
 import { pathNotFound, serveResource } from './resource-router.js'
 import { jsonResponse } from './response.js'
 import { renderStatus } from './status-error.js'
@@ -43,7 +43,7 @@ export function errorResponse(
 
 /** The Status 404 of a path outside the API, for a parent app's notFound handler. */
 export function apiNotFound(): Response {
-  return errorResponse(pathNotFound(), { logger: { debug() {}, info() {}, warn() {}, error() {} } })
+  return errorResponse(pathNotFound(), { logger: noopLogger })
 }
 
 /**
@@ -53,7 +53,6 @@ export function apiNotFound(): Response {
 export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono()
   const users = new WeakMap<Request, string>()
-  const docs = new Map<string, OpenApiSchema | undefined>()
 
   const identify = async (c: Context): Promise<Identity> => {
     const identity = await authenticate(c.req.raw.headers, deps, c.req.raw.signal)
@@ -113,8 +112,7 @@ export function createApiApp(deps: ApiDeps): Hono {
     const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path)
     const group = m?.[2] ?? ''
     const version = m?.[1] ?? m?.[3] ?? ''
-    if (!docs.has(path)) docs.set(path, m === null ? undefined : openApiDocument(group, version))
-    const doc = docs.get(path)
+    const doc = m === null ? undefined : openApiDocument(group, version)
     if (doc === undefined) throw pathNotFound()
     return jsonResponse(200, doc)
   })
@@ -128,6 +126,10 @@ export function createApiApp(deps: ApiDeps): Hono {
     const identity = await identify(c)
     return serveResource(c.req.raw, deps, identity)
   }
+  app.all('/openapi/*', async (c) => {
+    await identify(c)
+    throw pathNotFound()
+  })
   app.all('/api/*', resources)
   app.all('/apis/*', resources)
   return app

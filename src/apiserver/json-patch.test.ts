@@ -23,9 +23,9 @@ describe('applyJsonPatch', () => {
   })
 
   it('fails a test operation or a missing path with Invalid', () => {
-    expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/spec/tags/0/name', value: 'x' }])).toThrow(
-      expect.objectContaining({ reason: 'Invalid' })
-    )
+    expect(() =>
+      applyJsonPatch(doc, [{ op: 'test', path: '/spec/tags/0/name', value: 'x' }])
+    ).toThrow(expect.objectContaining({ reason: 'Invalid' }))
     expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/spec/nope' }])).toThrow(
       expect.objectContaining({ reason: 'Invalid' })
     )
@@ -35,7 +35,9 @@ describe('applyJsonPatch', () => {
   })
 
   it('rejects a document that is not a list of operations with BadRequest', () => {
-    expect(() => applyJsonPatch(doc, { op: 'add' })).toThrow(expect.objectContaining({ reason: 'BadRequest' }))
+    expect(() => applyJsonPatch(doc, { op: 'add' })).toThrow(
+      expect.objectContaining({ reason: 'BadRequest' })
+    )
     expect(() => applyJsonPatch(doc, [{ op: 'frobnicate', path: '/x' }])).toThrow(
       expect.objectContaining({ reason: 'BadRequest' })
     )

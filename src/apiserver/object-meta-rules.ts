@@ -67,6 +67,8 @@ export function prepareMetaForCreate(obj: StoredObject): void {
   delete meta.uid
   delete meta.creationTimestamp
   delete meta.deletionTimestamp
+  // Strategies that use generation set it.
+  delete meta.generation
   delete (meta as Record<string, unknown>).selfLink
 }
 
@@ -101,6 +103,8 @@ function copyField(to: Record<string, unknown>, from: Record<string, unknown>, k
 
 /** Fails with `namespaces "x" not found` unless the namespace exists. */
 export async function ensureNamespaceExists(store: Store, namespace: string): Promise<void> {
+  // No namespace at all is for validation to report (metadata.namespace: Required value).
+  if (namespace === '') return
   const ns = await store.get({ resource: 'namespaces', name: namespace })
   if (ns === undefined) throw notFoundError('Namespace', namespace)
 }

@@ -213,8 +213,18 @@ function statusSchema(): OpenApiSchema {
   }
 }
 
+// The documents are static: built once, on first use.
+const documents = new Map<string, OpenApiSchema | undefined>()
+let index: Record<string, unknown> | undefined
+
 /** The OpenAPI v3 document of one group/version, or undefined when it is not served. */
 export function openApiDocument(group: string, version: string): OpenApiSchema | undefined {
+  const key = openApiPath(group, version)
+  if (!documents.has(key)) documents.set(key, buildDocument(group, version))
+  return documents.get(key)
+}
+
+function buildDocument(group: string, version: string): OpenApiSchema | undefined {
   const resources = RESOURCES.filter((r) => r.group === group && r.version === version)
   if (resources.length === 0) return undefined
   const schemas: Record<string, OpenApiSchema> = {
@@ -254,6 +264,11 @@ export function documentHash(doc: OpenApiSchema): string {
 
 /** GET /openapi/v3: the index of the group/version documents. */
 export function openApiIndex(): Record<string, unknown> {
+  index ??= buildIndex()
+  return index
+}
+
+function buildIndex(): Record<string, unknown> {
   const gvs = new Map<string, { group: string; version: string }>()
   for (const r of RESOURCES)
     gvs.set(openApiPath(r.group, r.version), { group: r.group, version: r.version })

@@ -113,5 +113,9 @@ export function parseRequestInfo(
   if (resource.namespaced && namespace === undefined && name !== undefined) return {}
   const verb = verbFor(method, name !== undefined, query)
   if (verb === undefined) return { methodMismatch: true }
+  // Across all namespaces one may only read.
+  if (resource.namespaced && namespace === undefined && verb !== 'list' && verb !== 'watch') {
+    return { methodMismatch: true }
+  }
   return { info: { resource, namespace, name, subresource, verb } }
 }

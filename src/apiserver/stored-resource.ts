@@ -16,6 +16,7 @@ import {
   prepareMetaForCreate,
   prepareMetaForUpdate,
 } from './object-meta-rules.js'
+import { PROTOBUF_MEDIA_TYPE } from './protobuf.js'
 import { type ListQuery, parseListQuery, parseWriteOptions } from './query-options.js'
 import {
   type Handler,
@@ -126,7 +127,9 @@ async function readDeleteOptions(
   ctx: RequestContext
 ): Promise<{ dryRun: boolean; uid?: string; resourceVersion?: string }> {
   const query = parseWriteOptions(ctx.query)
-  const body = ctx.request.body === null ? undefined : await readObjectBody(ctx.request)
+  // Typed clients may send DeleteOptions as protobuf; those carry nothing we need, so they are skipped.
+  const protobuf = mediaTypeOf(ctx.request.headers.get('content-type')) === PROTOBUF_MEDIA_TYPE
+  const body = ctx.request.body === null || protobuf ? undefined : await readObjectBody(ctx.request)
   let dryRun = query.dryRun
   let uid: string | undefined
   let resourceVersion: string | undefined

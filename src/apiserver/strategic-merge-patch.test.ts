@@ -36,7 +36,12 @@ describe('applyStrategicMergePatch', () => {
       original,
       {
         metadata: { labels: { a: null } },
-        spec: { tags: [{ name: 'one', generation: null }, { name: 'three', $patch: 'delete' }] },
+        spec: {
+          tags: [
+            { name: 'one', generation: null },
+            { name: 'three', $patch: 'delete' },
+          ],
+        },
       },
       stream
     ) as typeof original
@@ -64,7 +69,10 @@ describe('applyStrategicMergePatch', () => {
 
   it('replaces lists without a merge strategy and whole maps with $patch: replace', () => {
     const out = applyStrategicMergePatch(
-      { status: { tags: [{ tag: 'a', items: [{ image: '1' }, { image: '2' }] }] }, spec: { lookupPolicy: { local: true, x: 1 } } },
+      {
+        status: { tags: [{ tag: 'a', items: [{ image: '1' }, { image: '2' }] }] },
+        spec: { lookupPolicy: { local: true, x: 1 } },
+      },
       {
         status: { tags: [{ tag: 'a', items: [{ image: '3' }] }] },
         spec: { lookupPolicy: { $patch: 'replace', local: false } },
@@ -127,9 +135,9 @@ describe('applyStrategicMergePatch', () => {
   })
 
   it('rejects unknown directives and elements without the merge key', () => {
-    expect(() => applyStrategicMergePatch(original, { spec: { $patch: 'explode' } }, stream)).toThrow(
-      /unknown patch type/
-    )
+    expect(() =>
+      applyStrategicMergePatch(original, { spec: { $patch: 'explode' } }, stream)
+    ).toThrow(/unknown patch type/)
     expect(() =>
       applyStrategicMergePatch(original, { spec: { tags: [{ from: { name: 'x' } }] } }, stream)
     ).toThrow(/does not contain declared merge key: name/)

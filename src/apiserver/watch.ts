@@ -28,59 +28,59 @@ export type WatchStreamOptions = {
 
 const LIST_PAGE = 500
 
-/** Starts a watch and returns the streaming response. */
+/**
+ * Starts a watch and returns the streaming response. Events are produced as the client reads them
+ * (the store's watch buffers a bounded number of live events and catches up from history), so a slow
+ * client costs bounded memory.
+ */
 export function watchResponse(o: WatchStreamOptions): Response {
   const ac = new AbortController()
   const stop = (): void => ac.abort()
   o.signal.addEventListener('abort', stop, { once: true })
-  const timeoutMs = o.timeoutMs ?? (30 + Math.random() * 30) * 60_000
-  const timer = setTimeout(stop, timeoutMs)
+  const timer = setTimeout(stop, o.timeoutMs ?? (30 + Math.random() * 30) * 60_000)
+  // The timeout must not keep a process alive on its own.
+  timer.unref()
   const encoder = new TextEncoder()
+  const line = (type: WatchEventType | 'ERROR', object: unknown): Uint8Array =>
+    encoder.encode(`${JSON.stringify({ type, object })}\n`)
 
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const emit = (type: WatchEventType | 'ERROR', object: unknown): void => {
-        controller.enqueue(encoder.encode(`${JSON.stringify({ type, object })}\n`))
+  async function* events(): AsyncGenerator<Uint8Array> {
+    try {
+      let rv = o.resourceVersion
+      if (rv === '' || rv === '0') {
+        const replayed: Uint8Array[] = []
+        rv = await replayCurrent(o, (type, object) => replayed.push(line(type, object)))
+        yield* replayed
       }
-      // Runs in the background; the response starts streaming at once.
-      void (async () => {
-        try {
-          let rv = o.resourceVersion
-          if (rv === '' || rv === '0') rv = await replayCurrent(o, emit)
-          const events = o.store.watch({
-            resource: o.resource,
-            ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
-            resourceVersion: rv,
-            signal: ac.signal,
-          })
-          for await (const event of events) {
-            if (o.filter(event.object)) emit(event.type, o.transform(event.object))
-          }
-        } catch (err) {
-          if (!ac.signal.aborted) {
-            o.logger.debug('watch ended with an error', {
-              resource: o.resource,
-              error: String(err),
-            })
-            try {
-              emit('ERROR', renderStatus(err).status)
-            } catch {
-              // The client is already gone; there is nobody to tell.
-            }
-          }
-        } finally {
-          clearTimeout(timer)
-          o.signal.removeEventListener('abort', stop)
-          try {
-            controller.close()
-          } catch {
-            // Already closed because the client cancelled the stream.
-          }
-        }
-      })()
+      const watch = o.store.watch({
+        resource: o.resource,
+        ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+        resourceVersion: rv,
+        signal: ac.signal,
+      })
+      for await (const event of watch) {
+        if (o.filter(event.object)) yield line(event.type, o.transform(event.object))
+      }
+    } catch (err) {
+      if (ac.signal.aborted) return
+      o.logger.debug('watch ended with an error', { resource: o.resource, error: String(err) })
+      yield line('ERROR', renderStatus(err).status)
+    } finally {
+      clearTimeout(timer)
+      o.signal.removeEventListener('abort', stop)
+    }
+  }
+
+  const iterator = events()
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next()
+      if (next.done === true) controller.close()
+      else controller.enqueue(next.value)
     },
-    cancel() {
+    async cancel() {
       ac.abort()
+      await iterator.return(undefined)
     },
   })
   return new Response(body, {

@@ -17,7 +17,15 @@ const T0 = Date.parse('2026-08-22T10:00:00Z')
 const ADMIN = 'admin-token'
 const IS = '/apis/image.openshift.io/v1/namespaces/ns/imagestreams'
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json'
-const LIBRARY = '/work/shared/fixtures/openshift-library'
+const LIBRARY = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'openshift-library'
+)
 const NODEJS = readFileSync(join(LIBRARY, 'nodejs-centos.json'), 'utf8')
 
 type Reply = { status: number; body: Record<string, Json>; headers: Headers }

@@ -21,7 +21,16 @@ import { createTlsCert } from '../support/certs.js'
 // that records calls), so the registries it names are never contacted.
 
 const KUBECTL = '/usr/bin/kubectl'
-const FIXTURE = '/work/shared/fixtures/openshift-library/nodejs-centos.json'
+const FIXTURE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'openshift-library',
+  'nodejs-centos.json'
+)
 const ADMIN = 'kubectl-test-admin-token'
 const HAVE_KUBECTL = existsSync(KUBECTL)
 

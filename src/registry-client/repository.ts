@@ -1,3 +1,4 @@
+import { pipeline, type Readable, Transform } from 'node:stream'
 import {
   computeDigest,
   type Digest,
@@ -71,6 +72,13 @@ export type RemoteRepository = {
   blobGet(digest: Digest, o: BlobGetOptions): Promise<Uint8Array>
   /** Lists all tags, following same-origin `Link` pages. */
   tagList(o: TagListOptions): Promise<string[]>
+  /**
+   * GETs a blob as a stream (layers of any size), following redirects. Resolves once the registry answered;
+   * the body verifies size and digest as it flows and fails at its end (or as soon as it runs over the
+   * expected size) instead of ending normally, so a reader that sees `end` has verified bytes. The caller
+   * must read or destroy the body: the connection is held until then (within the client's timeout).
+   */
+  blobStream(digest: Digest, o: BlobStreamOptions): Promise<BlobStream>
 }
 
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
@@ -440,6 +448,72 @@ export function createRemoteRepository(
     return tags
   }
 
+  const blobStream = (digest: Digest, o: BlobStreamOptions): Promise<BlobStream> => {
+    if (!isDigest(digest)) {
+      return Promise.reject(
+        new RegistryError({
+          code: RegistryErrorCode.InvalidRequest,
+          reason: Reason.BadRequest,
+          message: `invalid blob digest ${JSON.stringify(String(digest).slice(0, 200))}`,
+        })
+      )
+    }
+    const expected = o.expectedSize
+    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) {
+      return Promise.reject(
+        new RegistryError({
+          code: RegistryErrorCode.InvalidRequest,
+          reason: Reason.BadRequest,
+          message: `invalid expected size ${expected} for blob ${digest}`,
+        })
+      )
+    }
+    const path = `/v2/${repo}/blobs/${digest}`
+    return new Promise<BlobStream>((resolve, reject) => {
+      let handedOver = false
+      run(o.signal, (op) =>
+        sendAuthorized(
+          ctx,
+          target,
+          { method: 'GET', url: path, followRedirects: true },
+          async (res) => {
+            if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
+            refuseEncoding('GET', res)
+            const length = contentLength(res.headers)
+            if (expected !== undefined && length !== undefined && length !== expected) {
+              throw new RegistryError({
+                code: RegistryErrorCode.DigestMismatch,
+                message: `content integrity error: the blob ${digest} has Content-Length ${length}, expected size ${expected}`,
+                method: 'GET',
+                url: res.url,
+              })
+            }
+            const size = expected ?? length
+            const body = blobVerifier({
+              digest,
+              expectedSize: size,
+              url: res.url,
+              verifyDigest: o.verify !== false,
+            })
+            handedOver = true
+            resolve(size === undefined ? { body } : { size, body })
+            // NB: never throw from here on: a retry would fetch the blob again for nobody. Failures reach the
+            // caller through the body; the exchange ends when the body is consumed or destroyed.
+            await new Promise<void>((done) => {
+              pipeline(res.body, body, () => done())
+            })
+          },
+          op
+        )
+      ).then(
+        () => undefined,
+        (err: unknown) => {
+          if (!handedOver) reject(err)
+        }
+      )
+    })
+  }
+
   return {
     ping: (o) =>
       run(o.signal, async (op) => {
@@ -449,6 +523,7 @@ export function createRemoteRepository(
     manifestGet: (ref, o) => run(o.signal, (op) => manifestGet(ref, op)),
     blobGet: (digest, o) => run(o.signal, (op) => blobGet(digest, o, op)),
     tagList: (o) => run(o.signal, (op) => tagList(o, op)),
+    blobStream,
   }
 }
 
@@ -469,4 +544,77 @@ function parseTagList(bytes: Uint8Array, url: URL): string[] {
     throw invalid('tag list "tags" is not an array of strings')
   }
   return tags
+}
+
+/** Options of blobStream. */
+export type BlobStreamOptions = {
+  readonly signal?: AbortSignal
+  /** The descriptor's size: the blob must have exactly this many bytes. */
+  readonly expectedSize?: number
+  /**
+   * Hash the body and fail it on a digest mismatch (default true). Set false only when the caller verifies
+   * the digest itself before using the bytes (the registry's pull-through writes into a blob store that
+   * verifies on commit): hashing a layer twice costs about a second per GiB. Sizes are checked either way.
+   */
+  readonly verify?: boolean
+}
+
+/** A blob being streamed: its size (from the descriptor or Content-Length) and the verifying body. */
+export type BlobStream = {
+  readonly size?: number
+  readonly body: Readable
+}
+
+// Passes bytes through while counting (and, unless told not to, hashing) them; fails past the expected size
+// and, at the end, on a size or digest mismatch.
+function blobVerifier(o: {
+  digest: Digest
+  expectedSize: number | undefined
+  url: URL
+  verifyDigest: boolean
+}): Transform {
+  const hasher = new DigestHasher(digestAlgorithm(o.digest))
+  let size = 0
+  const integrity = (message: string): RegistryError =>
+    new RegistryError({
+      code: RegistryErrorCode.DigestMismatch,
+      message: `content integrity error: ${message}`,
+      method: 'GET',
+      url: o.url,
+    })
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.byteLength
+      if (o.verifyDigest) hasher.update(chunk)
+      if (o.expectedSize !== undefined && size > o.expectedSize) {
+        callback(
+          integrity(`the blob ${o.digest} is larger than its expected size ${o.expectedSize}`)
+        )
+        return
+      }
+      callback(null, chunk)
+    },
+    flush(callback) {
+      if (o.expectedSize !== undefined && size !== o.expectedSize) {
+        callback(
+          integrity(`the blob ${o.digest} has ${size} bytes, expected size ${o.expectedSize}`)
+        )
+        return
+      }
+      if (!o.verifyDigest) {
+        callback()
+        return
+      }
+      const computed = hasher.digest()
+      if (computed !== o.digest) {
+        callback(
+          integrity(
+            `the blob retrieved with digest ${o.digest} does not match the digest calculated from the content ${computed}`
+          )
+        )
+        return
+      }
+      callback()
+    },
+  })
 }

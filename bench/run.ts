@@ -3,11 +3,22 @@
  * `npm run bench`: benchmarks against peers in the same run, printed as a Markdown table.
  */
 import { benchImport } from './import.js'
+import { benchPrune } from './prune.js'
+import { benchRegistry, DIRECT_SUBJECT } from './registry.js'
 import { benchRegistryRead } from './registry-read.js'
+import { benchScheduled, OPENSHIFT_SUBJECT } from './scheduled.js'
 import { formatTable } from './table.js'
 
-const rows = [...(await benchRegistryRead()), ...(await benchImport())]
-// The peer of a benchmark is its row run with skopeo.
+const rows = [
+  ...(await benchRegistryRead()),
+  ...(await benchImport()),
+  ...(await benchScheduled()),
+  ...(await benchRegistry()),
+  ...(await benchPrune()),
+]
+// The peer of a benchmark is its row run by skopeo, OpenShift's approach or docker-registry directly.
+const PEERS = ['skopeo', OPENSHIFT_SUBJECT, DIRECT_SUBJECT]
 const peerOf = (benchmark: string): string =>
-  rows.find((r) => r.benchmark === benchmark && r.subject.startsWith('skopeo'))?.subject ?? ''
+  rows.find((r) => r.benchmark === benchmark && PEERS.some((p) => r.subject.startsWith(p)))
+    ?.subject ?? ''
 console.log(formatTable(rows, peerOf))

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { registerAdmPrune } from './commands/adm-prune-images.js'
 import { registerApply } from './commands/apply.js'
 import { registerCompletion } from './commands/completion.js'
 import { registerCreate } from './commands/create.js'
@@ -46,5 +47,6 @@ export function registerApiCommands(program: Command, io: CliIo): void {
   registerSecrets(program, io)
   registerNewProject(program, io)
   registerProject(program, io)
+  registerAdmPrune(program, io)
   registerCompletion(program, io)
 }

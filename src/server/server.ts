@@ -4,12 +4,21 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { createApiApp } from '../apiserver/app.js'
+import { createApiApp, errorResponse } from '../apiserver/app.js'
+import { authenticate } from '../apiserver/authn.js'
+import { readObjectBody } from '../apiserver/body.js'
+import { jsonResponse } from '../apiserver/response.js'
 import { createTokenAuthority } from '../apiserver/token-authority.js'
 import { createControllers } from '../controllers/controllers.js'
 import { createImageStreamImport } from '../importer/import-stream.js'
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../observability/metrics.js'
 import { createServerMetrics, registryRequestObserver } from '../observability/server-metrics.js'
+import { createPruneGate } from '../prune/prune-gate.js'
+import { createImagePruneHandler, IMAGE_PRUNES_PATH } from '../prune/prune-handler.js'
+import { DEFAULT_PRUNE_OPTIONS } from '../prune/prune-options.js'
+import { createImagePruneSchedule, parsePruneSchedule } from '../prune/schedule.js'
+import { createRegistry } from '../registry/app.js'
+import { DiskBlobStore } from '../registry/blob-store.js'
 import { createRegistryClient } from '../registry-client/client.js'
 import { systemClock } from '../shared/clock.js'
 import type { Logger } from '../shared/log.js'
@@ -73,6 +82,8 @@ export async function startServer(
       onRequest: registryRequestObserver(metrics),
     })
     cleanups.push(() => client.close())
+    const tokens = createTokenAuthority({ key: secrets.tokenSigningKey, clock, store })
+    const authn = { adminToken: secrets.adminToken, tokens, store }
 
     const tls = config.insecureHttp
       ? undefined
@@ -126,7 +137,7 @@ export async function startServer(
     const api = createApiApp({
       store,
       importer,
-      tokens: createTokenAuthority({ key: secrets.tokenSigningKey, clock, store }),
+      tokens,
       adminToken: secrets.adminToken,
       clock,
       logger,
@@ -137,7 +148,63 @@ export async function startServer(
         defaultImportMode: config.defaultImportMode,
       },
     })
+    // The integrated registry: /v2 and its token endpoint on the same listener, blobs in DIR/registry.
+    const blobStore = await DiskBlobStore.open({ dir: join(config.dataDir, 'registry') })
+    const registry = createRegistry({
+      store,
+      blobStore,
+      client,
+      authenticate: async (secret) => {
+        try {
+          const who = await authenticate(new Headers({ authorization: `Bearer ${secret}` }), authn)
+          return who.kind === 'admin'
+            ? { kind: 'admin' }
+            : { kind: 'serviceaccount', namespace: who.namespace, name: who.name }
+        } catch {
+          // An unknown or expired token is simply no identity: the registry answers with a challenge.
+          return undefined
+        }
+      },
+      clock,
+      logger,
+      settings: {
+        get registryHostname() {
+          return registryHostname ?? ''
+        },
+        tokenSigningKey: secrets.tokenSigningKey,
+      },
+    })
+
+    // Pruning runs here because only the server owns the blob store (docs/pruning.md).
+    const pruneDeps = {
+      store,
+      registry: { blobs: blobStore, links: registry.services.manifests },
+      clock,
+      logger,
+    }
+    const pruneGate = createPruneGate()
+    const prune = createImagePruneHandler({
+      ...pruneDeps,
+      registryHostnames: () => (registryHostname === undefined ? [] : [registryHostname]),
+      gate: pruneGate,
+    })
+    const schedule = parsePruneSchedule(config.pruneSchedule)
+
     const app = new Hono()
+    app.post(IMAGE_PRUNES_PATH, async (c) => {
+      try {
+        const caller = await authenticate(c.req.raw.headers, authn, c.req.raw.signal)
+        const res = await prune({
+          caller,
+          body: await readObjectBody(c.req.raw),
+          signal: c.req.raw.signal,
+        })
+        return jsonResponse(res.status, res.body)
+      } catch (err) {
+        return errorResponse(err, { logger }, c.req.raw)
+      }
+    })
+    app.route('/', registry.app)
     app.get('/healthz', (c) => c.text('ok'))
     app.get('/readyz', (c) =>
       controllers.synced() ? c.text('ok') : c.text('controllers not synced', 503)
@@ -195,6 +262,23 @@ export async function startServer(
       stopControllers.abort()
       await controllersDone
     })
+    if (schedule !== undefined) {
+      const stopPrune = new AbortController()
+      const pruneDone = createImagePruneSchedule({
+        schedule,
+        deps: pruneDeps,
+        options: () => ({
+          ...DEFAULT_PRUNE_OPTIONS,
+          confirm: true,
+          registryHostnames: registryHostname === undefined ? [] : [registryHostname],
+        }),
+        gate: pruneGate,
+      }).start(stopPrune.signal)
+      cleanups.push(async () => {
+        stopPrune.abort()
+        await pruneDone.catch(() => undefined)
+      })
+    }
 
     let stopping: Promise<void> | undefined
     const stop = (): Promise<void> => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/run.js'
 import { resolveServerConfig } from '../../src/server/config.js'
 import { type RunningServer, startServer } from '../../src/server/server.js'
 import { type RunningRegistry, startRegistry } from '../support/docker-registry.js'
+import { runSkopeo } from '../support/peers.js'
 import { type SeededImages, seedImages } from '../support/test-images.js'
 
 // The whole server as `isctl serve` runs it: SQLite store, API, importer and controllers on one listener.
@@ -111,6 +112,36 @@ describe('the server with its controllers', () => {
     expect(m).toMatch(/^# TYPE \S+ counter$/m)
     expect(m).toContain(reg.host)
     await dispatcher.close()
+  })
+
+  it('serves the imported image through its own registry (pull-through) to skopeo', async () => {
+    const host = new URL(server.url).host
+    const out = join(dir, 'oci-out')
+    const caDir = join(dir, 'certs')
+    mkdirSync(caDir, { recursive: true })
+    writeFileSync(join(caDir, 'ca.crt'), server.caPem ?? '')
+    await runSkopeo([
+      'copy',
+      '--src-cert-dir',
+      caDir,
+      '--src-creds',
+      `admin:${server.adminToken}`,
+      `docker://${host}/default/app:v1`,
+      `oci:${out}:v1`,
+    ])
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as {
+      manifests: { digest: string }[]
+    }
+    expect(index.manifests[0]?.digest).toBe(images.appV1.digest)
+  })
+
+  it('`isctl adm prune images` runs on the server: a dry run by default', async () => {
+    const r = await isctl(server.kubeconfigPath, 'adm', 'prune', 'images')
+    expect(r.code).toBe(0)
+    expect(r.stdout + r.stderr).toContain('Dry run enabled - no modifications will be made.')
+    expect(r.stdout).toMatch(/Summary: |deleted 0 objects/)
+    const sa = await isctl(server.kubeconfigPath, 'create', 'token', 'default')
+    expect(sa.code).toBe(0)
   })
 
   it('keeps its data across a restart and stops cleanly', async () => {

@@ -2,6 +2,7 @@
  * @module
  * `npm run bench`: benchmarks against peers in the same run, printed as a Markdown table.
  */
+import { benchApi } from './api.js'
 import { benchImport } from './import.js'
 import { benchPrune } from './prune.js'
 import { benchRegistry, DIRECT_SUBJECT } from './registry.js'
@@ -15,6 +16,7 @@ const rows = [
   ...(await benchScheduled()),
   ...(await benchRegistry()),
   ...(await benchPrune()),
+  ...(await benchApi()),
 ]
 // The peer of a benchmark is its row run by skopeo, OpenShift's approach or docker-registry directly.
 const PEERS = ['skopeo', OPENSHIFT_SUBJECT, DIRECT_SUBJECT]

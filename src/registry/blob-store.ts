@@ -156,7 +156,8 @@ export type DiskBlobStoreOptions = {
 const READ_CHUNK = 1024 * 1024
 const DEFAULT_GC_MIN_AGE_MS = 60 * 60_000
 
-type Entry = { size: number; lastUsed: number; written: number }
+// `use` orders uses that fall in the same clock millisecond, so LRU order never depends on timing.
+type Entry = { size: number; lastUsed: number; use: number; written: number }
 
 /**
  * DiskBlobStore is the BlobStore of the data directory: `blobs/<alg>/<2 hex>/<hex>` files, temporary files
@@ -167,6 +168,7 @@ export class DiskBlobStore implements BlobStore {
   readonly dir: string
   readonly #clock: Clock
   readonly #index = new Map<Digest, Entry>()
+  #uses = 0
   #bytes = 0
 
   private constructor(dir: string, clock: Clock) {
@@ -198,10 +200,15 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  #touch(entry: Entry): void {
+    entry.lastUsed = this.#clock.now()
+    entry.use = ++this.#uses
+  }
+
   #remember(digest: Digest, size: number, written: number): void {
     const old = this.#index.get(digest)
     if (old !== undefined) this.#bytes -= old.size
-    this.#index.set(digest, { size, lastUsed: this.#clock.now(), written })
+    this.#index.set(digest, { size, lastUsed: this.#clock.now(), use: ++this.#uses, written })
     this.#bytes += size
   }
 
@@ -239,7 +246,7 @@ export class DiskBlobStore implements BlobStore {
     }
     const size = (await fh.stat()).size
     const entry = this.#index.get(digest)
-    if (entry !== undefined) entry.lastUsed = this.#clock.now()
+    if (entry !== undefined) this.#touch(entry)
     const start = range?.start ?? 0
     const end = range === undefined ? size : Math.min(range.end + 1, size)
     return { size, stream: fileRangeStream(fh, start, end) }
@@ -257,7 +264,7 @@ export class DiskBlobStore implements BlobStore {
     try {
       const bytes = await readFile(this.#path(digest))
       const entry = this.#index.get(digest)
-      if (entry !== undefined) entry.lastUsed = this.#clock.now()
+      if (entry !== undefined) this.#touch(entry)
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') {
@@ -388,7 +395,7 @@ export class DiskBlobStore implements BlobStore {
     if (this.#bytes <= o.maxBytes) return { removed, freedBytes }
     const candidates = [...this.#index.entries()]
       .filter(([d]) => !o.isPinned(d))
-      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed)
+      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed || a.use - b.use)
     for (const [digest, entry] of candidates) {
       if (this.#bytes <= o.maxBytes) break
       // NB: readers that already opened the file keep reading it (POSIX unlink semantics).

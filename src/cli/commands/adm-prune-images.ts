@@ -36,10 +36,22 @@ type PruneRequestBody = {
 export function registerAdmPrune(program: Command, io: CliIo): void {
   const adm =
     program.commands.find((c) => c.name() === 'adm') ??
-    program.command('adm').description('Tools for managing a cluster')
+    program
+      .command('adm')
+      .description('Tools for managing a cluster')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  # See what image pruning would remove\n  isctl adm prune images\n'
+      )
   const prune =
     adm.commands.find((c) => c.name() === 'prune') ??
-    adm.command('prune').description('Remove older versions of resources from the server')
+    adm
+      .command('prune')
+      .description('Remove older versions of resources from the server')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  # Prune images, keeping 3 revisions per tag and everything younger than 60m\n  isctl adm prune images --confirm\n'
+      )
   const cmd = prune
     .command('images')
     .description('Remove unreferenced images')

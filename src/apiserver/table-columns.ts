@@ -7,7 +7,7 @@ import type {
   NamedTagEventList,
 } from '../api/image/v1/types.js'
 import type { ApiObject } from '../api/meta.js'
-import { ageSince, longHumanDuration } from './human-duration.js'
+import { ageSince, longHumanDuration } from '../shared/human-duration.js'
 
 // The columns `oc get` / `kubectl get` show for each kind, as the servers' printers define them
 // (openshift-apiserver pkg/image/printers/internalversion/printers.go; kubernetes pkg/printers/internalversion

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { humanDuration, humanSize, shortHumanDuration } from './human-units.js'
+import { longHumanDuration as humanDuration, shortHumanDuration } from '../shared/human-duration.js'
+import { humanSize } from './human-units.js'
 
 const S = 1000
 const M = 60 * S

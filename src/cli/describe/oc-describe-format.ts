@@ -1,5 +1,6 @@
 import type { ObjectMeta } from '../../api/meta.js'
-import { ageMs, humanDuration } from '../human-units.js'
+import { longHumanDuration as humanDuration } from '../../shared/human-duration.js'
+import { ageMs } from '../human-units.js'
 
 // The field helpers of oc's describers (oc pkg/helpers/describe/helpers.go): they write tab-separated
 // `Label:\tvalue` lines that the caller aligns with the oc tabwriter settings (OC_DESCRIBE_TABS).

@@ -7,7 +7,11 @@ import type {
 } from '../../api/image/v1/types.js'
 import type { ApiObject } from '../../api/meta.js'
 import type { ResourceInfo } from '../../api/scheme.js'
-import { ageMs, humanDuration, shortHumanDuration } from '../human-units.js'
+import {
+  longHumanDuration as humanDuration,
+  shortHumanDuration,
+} from '../../shared/human-duration.js'
+import { ageMs } from '../human-units.js'
 import { KUBECTL_TABLE_TABS, tabwrite } from '../tabwriter.js'
 
 // The human tables of `get`, with the columns oc prints for image kinds (oc pkg/printers/image.go) and

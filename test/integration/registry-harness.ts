@@ -160,7 +160,8 @@ export async function startOurRegistry(o: OurRegistryOptions = {}): Promise<OurR
         server.closeAllConnections()
       })
       await client.close()
-      await rm(dir, { recursive: true, force: true })
+      // Background cache writes may still be settling: retry on ENOTEMPTY.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
     },
   }
 }
@@ -228,7 +229,8 @@ export async function startFileRegistry(): Promise<FileRegistry> {
   })
   const stop = async (): Promise<void> => {
     await proc.stop()
-    await rm(dir, { recursive: true, force: true })
+    // Background cache writes may still be settling: retry on ENOTEMPTY.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
   }
   if (!started) {
     const output = proc.lines.slice(-10).join('\n')

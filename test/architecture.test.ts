@@ -42,7 +42,17 @@ const ALLOWED: Record<string, { folders: string[]; packages: string[]; noNodeIo?
     packages: ['hono', '@hono/node-server', 'yaml'],
   },
   cli: {
-    folders: ['shared', 'oci', 'api', 'registry-client', 'store', 'importer', 'server', 'prune'],
+    folders: [
+      'shared',
+      'oci',
+      'api',
+      'registry-client',
+      'store',
+      'importer',
+      'server',
+      'prune',
+      'controllers',
+    ],
     packages: ['commander', 'yaml', 'undici'],
   },
 }

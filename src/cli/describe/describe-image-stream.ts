@@ -9,6 +9,7 @@ import {
   formatString,
   relativeTime,
 } from './oc-describe-format.js'
+import { scheduleLine } from './schedule-line.js'
 
 /**
  * oc's DescribeImageStream: metadata, `Image Repository`, `Image Lookup`, `Unique Images`, `Tags`, then one
@@ -117,6 +118,8 @@ function formatImageStreamTags(out: DescribeBuffer, stream: ImageStream, now: nu
     if (tagRef?.referencePolicy?.type === 'Local') {
       out.text += '    prefer registry pullthrough when referencing this tag\n'
     }
+    const schedule = scheduled ? scheduleLine(stream, tag, now) : undefined
+    if (schedule !== undefined) out.text += `    ${schedule}\n`
     out.text += '\n'
 
     const annotations = tagRef?.annotations ?? {}

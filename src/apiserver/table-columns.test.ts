@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { printTagsUpToWidth, sortStatusTags } from '../api/image/v1/status-tags-column.js'
 import type { NamedTagEventList } from '../api/image/v1/types.js'
-import { printTagsUpToWidth, rowConvertorFor, sortStatusTags } from './table-columns.js'
+import { rowConvertorFor } from './table-columns.js'
 
 function tag(name: string, created: string): NamedTagEventList {
   return {

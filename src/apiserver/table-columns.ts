@@ -1,11 +1,6 @@
 import type { Namespace, Secret, ServiceAccount } from '../api/core/v1/types.js'
-import type {
-  Image,
-  ImageStream,
-  ImageStreamImage,
-  ImageStreamTag,
-  NamedTagEventList,
-} from '../api/image/v1/types.js'
+import { createdOf, printTagsUpToWidth } from '../api/image/v1/status-tags-column.js'
+import type { Image, ImageStream, ImageStreamImage, ImageStreamTag } from '../api/image/v1/types.js'
 import type { ApiObject } from '../api/meta.js'
 import { ageSince, longHumanDuration } from '../shared/human-duration.js'
 
@@ -55,44 +50,6 @@ function ago(timestamp: string | null | undefined, nowMs: number): string {
   if (timestamp === null || timestamp === undefined || timestamp === '') return ''
   const t = Date.parse(timestamp)
   return Number.isNaN(t) ? '' : `${longHumanDuration(nowMs - t)} ago`
-}
-
-function createdOf(list: NamedTagEventList): number {
-  const t = Date.parse(list.items?.[0]?.created ?? '')
-  return Number.isNaN(t) ? 0 : t
-}
-
-/** SortStatusTags: status tags, most recently updated first (ties by name). */
-export function sortStatusTags(tags: readonly NamedTagEventList[]): string[] {
-  return [...tags]
-    .sort((a, b) => createdOf(b) - createdOf(a) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-    .map((t) => t.tag)
-}
-
-/**
- * printTagsUpToWidth: as many tags as fit in preferredWidth characters, at least one, allowing up to
- * 25% more to keep edges even; the rest as ` + N more...`.
- */
-export function printTagsUpToWidth(
-  statusTags: readonly NamedTagEventList[],
-  preferredWidth: number
-): string {
-  let tags = sortStatusTags(statusTags)
-  let remaining = preferredWidth
-  for (const [i, tag] of tags.entries()) {
-    remaining -= tag.length + 1
-    if (remaining >= 0) continue
-    if (i === 0) {
-      tags = tags.slice(0, 1)
-      break
-    }
-    const margin = Math.trunc(preferredWidth / 4)
-    if (margin < remaining + tag.length && margin >= -remaining) continue
-    tags = tags.slice(0, i)
-    break
-  }
-  const hidden = statusTags.length - tags.length
-  return hidden > 0 ? `${tags.join(',')} + ${hidden} more...` : tags.join(',')
 }
 
 const imageStreams: RowConvertor = {

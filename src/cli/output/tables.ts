@@ -1,4 +1,5 @@
 import type { Namespace, Secret, ServiceAccount } from '../../api/core/v1/types.js'
+import { printTagsUpToWidth } from '../../api/image/v1/status-tags-column.js'
 import type {
   Image,
   ImageStream,
@@ -143,40 +144,7 @@ function latestUpdate(s: ImageStream): string | undefined {
   return latest
 }
 
-/**
- * printTagsUpToWidth: status tags newest first, as many as fit in width (at least one, a little more when
- * that evens the edge), then ` + N more...`.
- */
+/** printTagsUpToWidth of a stream's status tags (newest first, ` + N more...` past the width). */
 export function tagsUpToWidth(s: ImageStream, preferredWidth: number): string {
-  const statusTags = s.status?.tags ?? []
-  const created = (i: number): number => {
-    const c = statusTags[i]?.items?.[0]?.created
-    return c === null || c === undefined ? Number.NaN : Date.parse(c)
-  }
-  // SortStatusTags: tags with history first, newest first.
-  let tags = statusTags
-    .map((t, i) => ({ tag: t.tag, ms: created(i) }))
-    .sort((a, b) => {
-      const an = Number.isNaN(a.ms)
-      const bn = Number.isNaN(b.ms)
-      if (an || bn) return an === bn ? 0 : an ? 1 : -1
-      return b.ms - a.ms
-    })
-    .map((t) => t.tag)
-  let remaining = preferredWidth
-  for (let i = 0; i < tags.length; i++) {
-    const tag = tags[i] ?? ''
-    remaining -= tag.length + 1
-    if (remaining >= 0) continue
-    if (i === 0) {
-      tags = tags.slice(0, 1)
-      break
-    }
-    const margin = Math.trunc(preferredWidth / 4)
-    if (margin < remaining + tag.length && margin >= -remaining) continue
-    tags = tags.slice(0, i)
-    break
-  }
-  const hidden = statusTags.length - tags.length
-  return hidden > 0 ? `${tags.join(',')} + ${hidden} more...` : tags.join(',')
+  return printTagsUpToWidth(s.status?.tags ?? [], preferredWidth)
 }

@@ -12,7 +12,7 @@ const ALLOWED: Record<string, { folders: string[]; packages: string[]; noNodeIo?
   store: { folders: ['shared', 'api'], packages: ['better-sqlite3'] },
   importer: { folders: ['shared', 'oci', 'api', 'registry-client', 'store'], packages: [] },
   apiserver: {
-    folders: ['shared', 'oci', 'api', 'registry-client', 'store'],
+    folders: ['shared', 'oci', 'api', 'registry-client', 'store', 'observability'],
     packages: ['hono', 'yaml'],
   },
   registry: {

@@ -252,6 +252,8 @@ describe('authorization of a service account', () => {
     const text = t.logs.join('')
     expect(text).toContain('"path":"/api/v1/namespaces/a/secrets/pull"')
     expect(text).toContain('"user":"system:serviceaccount:a:default"')
+    // Every line carries a request id, for matching a user's report with the server's log.
+    for (const line of t.logs) expect(JSON.parse(line)).toHaveProperty('requestId')
     for (const secret of [ADMIN, tokenA, SECRET_VALUE, 'sa1.']) expect(text).not.toContain(secret)
   })
 })

@@ -6,6 +6,7 @@
 
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { logRequest, requestIdFrom } from '../observability/request-log.js'
 import { noopLogger } from '../shared/log.js'
 import { authenticate, type Identity } from './authn.js'
 import type { ApiDeps } from './deps.js'
@@ -61,10 +62,15 @@ export function createApiApp(deps: ApiDeps): Hono {
   }
 
   // One access-log line per request; never headers or bodies (tokens and secret data live there).
+  // The request id (the client's X-Request-Id when well-formed, else a new one) is echoed back, so a
+  // user's report can be matched with the server's line.
   const log = async (c: Context, next: () => Promise<void>): Promise<void> => {
     const started = deps.clock.now()
+    const requestId = requestIdFrom(c.req.header('x-request-id'))
     await next()
-    deps.logger.info('api request', {
+    c.res.headers.set('x-request-id', requestId)
+    logRequest(deps.logger, {
+      requestId,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { buildImage, buildIndex } from '../../test/support/image-builder.js'
 import type { Image, ImageStream } from '../api/image/v1/types.js'
 import { computeDigest } from '../oci/digest.js'
@@ -13,6 +13,7 @@ import { MemoryStore } from '../store/memory-store.js'
 import { createRegistry, type Registry } from './app.js'
 import { DiskBlobStore } from './blob-store.js'
 import { type Identity, PUBLIC_PULL_ANNOTATION } from './identity.js'
+import { LAST_PULLED_ANNOTATION } from './last-pull.js'
 
 const HOST = 'registry.example:5000'
 const TOKENS: Record<string, Identity> = {
@@ -261,6 +262,34 @@ describe('push and pull', () => {
     expect(head.status).toBe(200)
     expect(head.headers.get('content-length')).toBe(String(IMAGE.manifest.bytes.byteLength))
     expect(await head.text()).toBe('')
+  })
+
+  it('drain waits for the last-pull write a GET left behind', async () => {
+    await pushImage('team/app', 'v1')
+    // Hold the background write until the drain is waiting for it.
+    let release = (): void => undefined
+    const held = new Promise<void>((r) => {
+      release = r
+    })
+    const update = store.guaranteedUpdate.bind(store)
+    vi.spyOn(store, 'guaranteedUpdate').mockImplementation(async (...args) => {
+      await held
+      return update(...args)
+    })
+    expect((await req('/v2/team/app/manifests/v1', { headers: ADMIN })).status).toBe(200)
+    let drained = false
+    const drain = registry.drain().then(() => {
+      drained = true
+    })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(drained).toBe(false)
+    release()
+    await drain
+    const image = await store.get<Image & { metadata: { name: string } }>({
+      resource: 'images',
+      name: IMAGE.manifest.digest,
+    })
+    expect(image?.metadata.annotations?.[LAST_PULLED_ANNOTATION]).toBeDefined()
   })
 
   it('answers 404 when the Accept header excludes the stored type', async () => {

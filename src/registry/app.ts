@@ -70,6 +70,11 @@ export type RegistryDeps = {
 export type Registry = {
   readonly app: Hono<RegistryEnv>
   readonly services: RegistryServices
+  /**
+   * Waits for the background work requests left behind (pull-through commits and cache trims, last-pull
+   * writes). Call it once the listener stopped and before the store is closed.
+   */
+  drain(): Promise<void>
 }
 
 /** Default of RegistrySettings.tokenPath. */
@@ -181,7 +186,12 @@ export function createRegistry(deps: RegistryDeps): Registry {
   app.all('/v2/*', dispatch)
 
   app.onError((err, c) => errorResponse(err, c, deps.logger))
-  return { app, services: svc }
+  const drain = async (): Promise<void> => {
+    // Pull-through first: a finished fetch may still be writing when its request is gone.
+    await svc.pullThrough.drain()
+    await svc.lastPull.flush()
+  }
+  return { app, services: svc, drain }
 }
 
 /**

@@ -143,6 +143,22 @@ describe('DiskBlobStore', () => {
     expect(await store.open(computeDigest(old))).toBeUndefined()
   })
 
+  it('lists every blob with its age by the store clock, deleting nothing', async () => {
+    const store = await DiskBlobStore.open({ dir, clock })
+    const older = bytes(10)
+    await store.putBytes(computeDigest(older), older)
+    now += 5000
+    const newer = bytes(20)
+    await store.putBytes(computeDigest(newer), newer)
+    now += 1000
+    const listed = [...(await store.list())].sort((a, b) => b.ageMs - a.ageMs)
+    expect(listed).toEqual([
+      { digest: computeDigest(older), size: 10, ageMs: 6000 },
+      { digest: computeDigest(newer), size: 20, ageMs: 1000 },
+    ])
+    expect(store.usage()).toEqual({ bytes: 30, blobs: 2 })
+  })
+
   it('never builds a path from an invalid digest', async () => {
     const store = await DiskBlobStore.open({ dir, clock })
     await expect(store.open('sha256:../../etc/passwd' as Digest)).rejects.toThrow(/invalid digest/)

@@ -83,6 +83,12 @@ export type BlobRemoval = {
   readonly freedBytes: number
 }
 
+/** A stored blob as BlobStore.list reports it. */
+export type StoredBlob = BlobInfo & {
+  /** How long ago it was written, by the store's clock. */
+  readonly ageMs: number
+}
+
 /** Options of BlobStore.gc. */
 export type BlobGcOptions = {
   /** Blobs for which this returns false are deleted. */
@@ -121,8 +127,10 @@ export type BlobStore = {
   delete(digest: Digest): Promise<boolean>
   /** Evicts least-recently-used, unpinned blobs until the store fits maxBytes. */
   evict(o: BlobEvictOptions): Promise<BlobRemoval>
-  /** Deletes every blob that is not needed (the entry point for pruning). */
+  /** Deletes every blob that is not needed. */
   gc(o: BlobGcOptions): Promise<BlobRemoval>
+  /** The stored blobs, in no particular order (what pruning plans with). */
+  list(): Promise<readonly StoredBlob[]>
   /** Bytes and blobs currently stored. */
   usage(): { readonly bytes: number; readonly blobs: number }
 }
@@ -422,6 +430,11 @@ export class DiskBlobStore implements BlobStore {
       }
     }
     return { removed, freedBytes }
+  }
+
+  async list(): Promise<readonly StoredBlob[]> {
+    const now = this.#clock.now()
+    return [...this.#index].map(([digest, e]) => ({ digest, size: e.size, ageMs: now - e.written }))
   }
 
   usage(): { readonly bytes: number; readonly blobs: number } {

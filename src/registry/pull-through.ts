@@ -2,6 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { namespaceKeyring } from '../importer/namespace-keyring.js'
 import { type Digest, digestAlgorithm } from '../oci/digest.js'
 import { parseManifest } from '../oci/manifest.js'
+import { raceSignal } from '../registry-client/abort.js'
 import type { RegistryClient } from '../registry-client/client.js'
 import type { Keyring } from '../registry-client/credentials/types.js'
 import { isRegistryError } from '../registry-client/errors.js'
@@ -107,6 +108,22 @@ export class PullThrough {
   }
 
   /**
+   * Waits for the background work in progress: blob fetches (a verified blob's commit and link may outlive
+   * its last reader), manifest fetches and a cache trim. For shutdown, before the store is closed.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const pending: Promise<unknown>[] = [
+        ...[...this.#flights.values()].map((f) => f.done.promise),
+        ...this.#manifestFlights.values(),
+        ...(this.#evicting === undefined ? [] : [this.#evicting]),
+      ]
+      if (pending.length === 0) return
+      await Promise.allSettled(pending)
+    }
+  }
+
+  /**
    * Where a blob of a repository came from, when a manifest fetched through this registry named it lately
    * (so a blob request needs no scan of the stream's images).
    */
@@ -140,7 +157,7 @@ export class PullThrough {
       }
       flight.then(forget, forget)
     }
-    return raceAbort(flight, signal)
+    return raceSignal(flight, signal)
   }
 
   async #fetchManifest(
@@ -207,7 +224,7 @@ export class PullThrough {
     const flight = this.#join(repo, digest, sources)
     flight.readers++
     try {
-      await raceAbort(flight.started.promise, signal)
+      await raceSignal(flight.started.promise, signal)
     } catch (err) {
       this.#leave(flight)
       throw err
@@ -225,7 +242,7 @@ export class PullThrough {
     const flight = this.#join(repo, digest, sources)
     flight.readers++
     try {
-      return await raceAbort(flight.done.promise, signal)
+      return await raceSignal(flight.done.promise, signal)
     } finally {
       this.#leave(flight)
     }
@@ -499,24 +516,6 @@ export class PullThrough {
 
 function wakeAll(flight: Flight): void {
   for (const w of flight.wake.splice(0)) w()
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      }
-    )
-  })
 }
 
 /**

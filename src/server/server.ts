@@ -175,6 +175,9 @@ export async function startServer(
       },
     })
 
+    // Runs after the listener closed (cleanups run in reverse), before the client and the store close.
+    cleanups.push(() => registry.drain())
+
     // Pruning runs here because only the server owns the blob store (docs/pruning.md).
     const pruneDeps = {
       store,

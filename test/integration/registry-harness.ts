@@ -154,7 +154,8 @@ export async function startOurRegistry(o: OurRegistryOptions = {}): Promise<OurR
       await store.create('secrets', secret)
     },
     stop: async () => {
-      await registry.services.lastPull.flush()
+      // Pull-through commits and last-pull writes finish before the directory goes.
+      await registry.drain()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

@@ -361,6 +361,8 @@ describe('cache bound', () => {
     expect((await fetchHashed(`${ours.url}/v2/team/cached/blobs/${b.layerDigest}`)).digest).toBe(
       b.layerDigest
     )
+    // NB: a reader has its bytes before the blob is committed; wait for commits and cache trims.
+    await ours.registry.drain()
     const deadline = Date.now() + 5000
     while ((await blobs.stat(a.layerDigest)) !== undefined && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20))

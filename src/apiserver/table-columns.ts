@@ -1,5 +1,9 @@
 import type { Namespace, Secret, ServiceAccount } from '../api/core/v1/types.js'
-import { createdOf, printTagsUpToWidth } from '../api/image/v1/status-tags-column.js'
+import {
+  createdOf,
+  printTagsUpToWidth,
+  streamRepository,
+} from '../api/image/v1/status-tags-column.js'
 import type { Image, ImageStream, ImageStreamImage, ImageStreamTag } from '../api/image/v1/types.js'
 import type { ApiObject } from '../api/meta.js'
 import { ageSince, longHumanDuration } from '../shared/human-duration.js'
@@ -73,13 +77,9 @@ const imageStreams: RowConvertor = {
         latestText = list.items?.[0]?.created ?? ''
       }
     }
-    let repo = stream.spec?.dockerImageRepository ?? ''
-    if (repo === '') repo = stream.status?.dockerImageRepository ?? ''
-    const pub = stream.status?.publicDockerImageRepository ?? ''
-    if (pub !== '') repo = pub
     return [
       stream.metadata?.name ?? '',
-      repo,
+      streamRepository(stream),
       printTagsUpToWidth(stream.status?.tags ?? [], 40),
       latest > 0 ? ago(latestText, now) : '',
     ]

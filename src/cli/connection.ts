@@ -124,18 +124,22 @@ export async function resolveClientSettings(
   }
 }
 
-/** Builds the connection of a command from its global flags. Call `client.close()` when done. */
-export async function connect(cmd: Command, io: CliIo): Promise<Connection> {
-  const s = await resolveClientSettings(globalFlags(cmd), io)
-  const client = createApiClient({
+/** An API client for resolved settings. Call `close()` when done. */
+export function clientFor(s: ClientSettings): ApiClient {
+  return createApiClient({
     server: s.server,
     token: s.token,
     caPem: s.caPem,
     insecureSkipTlsVerify: s.insecure,
     timeoutMs: s.timeoutMs,
   })
+}
+
+/** Builds the connection of a command from its global flags. Call `client.close()` when done. */
+export async function connect(cmd: Command, io: CliIo): Promise<Connection> {
+  const s = await resolveClientSettings(globalFlags(cmd), io)
   return {
-    client,
+    client: clientFor(s),
     namespace: s.namespace,
     namespaceExplicit: s.namespaceExplicit,
     kubeconfig: s.kubeconfig,

@@ -1,13 +1,12 @@
 import type { Command } from 'commander'
 import type { Namespace } from '../../api/core/v1/types.js'
-import { type ResourceInfo, resourceForKind } from '../../api/scheme.js'
 import { withExamples } from '../command-helpers.js'
 import { withConnection } from '../connection.js'
-import { dryRunQuery, operationText, parseDryRun } from '../dry-run.js'
+import { createAndPrint } from '../create-object.js'
+import { operationText, parseDryRun } from '../dry-run.js'
 import type { CliIo } from '../io.js'
 import { parseOutputFormat } from '../output/output-format.js'
 import { printResult } from '../output/print-result.js'
-import { resourcePath } from '../resource-path.js'
 
 type Flags = { output?: string; dryRun?: string | boolean }
 
@@ -25,20 +24,14 @@ export function registerCreateNamespace(create: Command, io: CliIo): void {
       const format = parseOutputFormat(flags.output)
       const dryRun = parseDryRun(flags.dryRun)
       const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }
+      // A cluster-scoped object needs no namespace, so a client dry run needs no connection either.
       if (dryRun === 'client') {
         printResult(io, ns, format, operationText('created', dryRun))
         return
       }
-      await withConnection(self, io, async ({ client }) => {
-        const info = resourceForKind('Namespace') as ResourceInfo
-        const created = await client.request<Namespace>({
-          method: 'POST',
-          path: resourcePath(info),
-          query: dryRunQuery(dryRun),
-          body: ns,
-        })
-        printResult(io, { kind: 'Namespace', ...created }, format, operationText('created', dryRun))
-      })
+      await withConnection(self, io, ({ client }) =>
+        createAndPrint(io, client, 'Namespace', ns, { format, dryRun })
+      )
     })
   withExamples(
     cmd,

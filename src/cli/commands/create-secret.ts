@@ -1,13 +1,10 @@
 import type { Command } from 'commander'
-import type { Secret } from '../../api/core/v1/types.js'
-import { type ResourceInfo, resourceForKind } from '../../api/scheme.js'
 import { collect, withExamples } from '../command-helpers.js'
 import { withConnection } from '../connection.js'
-import { dryRunQuery, operationText, parseDryRun } from '../dry-run.js'
+import { createAndPrint } from '../create-object.js'
+import { parseDryRun } from '../dry-run.js'
 import type { CliIo } from '../io.js'
 import { parseOutputFormat } from '../output/output-format.js'
-import { printResult } from '../output/print-result.js'
-import { resourcePath } from '../resource-path.js'
 import {
   type BuiltSecret,
   buildDockerRegistrySecret,
@@ -148,17 +145,6 @@ async function send(
   await withConnection(cmd, io, async ({ client, namespace }) => {
     const { secret, warnings } = await build(namespace)
     for (const w of warnings) io.stderr(`warning: ${w}\n`)
-    if (dryRun === 'client') {
-      printResult(io, secret, format, operationText('created', dryRun))
-      return
-    }
-    const info = resourceForKind('Secret') as ResourceInfo
-    const created = await client.request<Secret>({
-      method: 'POST',
-      path: resourcePath(info, { namespace }),
-      query: dryRunQuery(dryRun),
-      body: secret,
-    })
-    printResult(io, { kind: 'Secret', ...created }, format, operationText('created', dryRun))
+    await createAndPrint(io, client, 'Secret', secret, { namespace, format, dryRun })
   })
 }

@@ -1,13 +1,11 @@
 import type { Command } from 'commander'
 import type { ServiceAccount } from '../../api/core/v1/types.js'
-import { type ResourceInfo, resourceForKind } from '../../api/scheme.js'
 import { withExamples } from '../command-helpers.js'
 import { withConnection } from '../connection.js'
-import { dryRunQuery, operationText, parseDryRun } from '../dry-run.js'
+import { createAndPrint } from '../create-object.js'
+import { parseDryRun } from '../dry-run.js'
 import type { CliIo } from '../io.js'
 import { parseOutputFormat } from '../output/output-format.js'
-import { printResult } from '../output/print-result.js'
-import { resourcePath } from '../resource-path.js'
 
 type Flags = { output?: string; dryRun?: string | boolean }
 
@@ -30,23 +28,7 @@ export function registerCreateServiceAccount(create: Command, io: CliIo): void {
           kind: 'ServiceAccount',
           metadata: { name, namespace },
         }
-        if (dryRun === 'client') {
-          printResult(io, sa, format, operationText('created', dryRun))
-          return
-        }
-        const info = resourceForKind('ServiceAccount') as ResourceInfo
-        const created = await client.request<ServiceAccount>({
-          method: 'POST',
-          path: resourcePath(info, { namespace }),
-          query: dryRunQuery(dryRun),
-          body: sa,
-        })
-        printResult(
-          io,
-          { kind: 'ServiceAccount', ...created },
-          format,
-          operationText('created', dryRun)
-        )
+        await createAndPrint(io, client, 'ServiceAccount', sa, { namespace, format, dryRun })
       })
     })
   withExamples(

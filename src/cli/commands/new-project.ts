@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
 import type { Namespace } from '../../api/core/v1/types.js'
 import { type ResourceInfo, resourceForKind } from '../../api/scheme.js'
-import { createApiClient } from '../api-client.js'
 import { withExamples } from '../command-helpers.js'
-import { resolveClientSettings } from '../connection.js'
+import { clientFor, resolveClientSettings } from '../connection.js'
 import { globalFlags } from '../global-flags.js'
 import type { CliIo } from '../io.js'
 import { switchNamespace } from '../namespace-switch.js'
@@ -24,13 +23,7 @@ export function registerNewProject(program: Command, io: CliIo): void {
     .action(async (name: string, flags: Flags, self: Command) => {
       const gf = globalFlags(self)
       const settings = await resolveClientSettings(gf, io)
-      const client = createApiClient({
-        server: settings.server,
-        token: settings.token,
-        caPem: settings.caPem,
-        insecureSkipTlsVerify: settings.insecure,
-        timeoutMs: settings.timeoutMs,
-      })
+      const client = clientFor(settings)
       const annotations: Record<string, string> = {}
       if (flags.displayName !== undefined)
         annotations['openshift.io/display-name'] = flags.displayName

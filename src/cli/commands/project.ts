@@ -2,10 +2,9 @@ import type { Command } from 'commander'
 import type { Namespace } from '../../api/core/v1/types.js'
 import { type ResourceInfo, resourceForKind } from '../../api/scheme.js'
 import { AppError, Reason } from '../../shared/errors.js'
-import { createApiClient } from '../api-client.js'
 import { isNotFound } from '../cli-errors.js'
 import { withExamples } from '../command-helpers.js'
-import { resolveClientSettings } from '../connection.js'
+import { clientFor, resolveClientSettings } from '../connection.js'
 import { globalFlags } from '../global-flags.js'
 import type { CliIo } from '../io.js'
 import { switchNamespace } from '../namespace-switch.js'
@@ -31,13 +30,7 @@ export function registerProject(program: Command, io: CliIo): void {
         )
         return
       }
-      const client = createApiClient({
-        server,
-        token: settings.token,
-        caPem: settings.caPem,
-        insecureSkipTlsVerify: settings.insecure,
-        timeoutMs: settings.timeoutMs,
-      })
+      const client = clientFor(settings)
       try {
         await client.get<Namespace>(NS, name)
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { Namespace, Secret, ServiceAccount } from '../../api/core/v1/types.js'
-import { printTagsUpToWidth } from '../../api/image/v1/status-tags-column.js'
+import { printTagsUpToWidth, streamRepository } from '../../api/image/v1/status-tags-column.js'
 import type {
   Image,
   ImageStream,
@@ -8,10 +8,7 @@ import type {
 } from '../../api/image/v1/types.js'
 import type { ApiObject } from '../../api/meta.js'
 import type { ResourceInfo } from '../../api/scheme.js'
-import {
-  longHumanDuration as humanDuration,
-  shortHumanDuration,
-} from '../../shared/human-duration.js'
+import { ageSince, longHumanDuration as humanDuration } from '../../shared/human-duration.js'
 import { ageMs } from '../human-units.js'
 import { KUBECTL_TABLE_TABS, tabwrite } from '../tabwriter.js'
 
@@ -32,10 +29,7 @@ type Column = {
   readonly cell: (obj: never, now: number) => string
 }
 
-const age = (o: ApiObject, now: number): string => {
-  const ms = ageMs(o.metadata?.creationTimestamp, now)
-  return ms === undefined ? '<unknown>' : shortHumanDuration(ms)
-}
+const age = (o: ApiObject, now: number): string => ageSince(o.metadata?.creationTimestamp, now)
 const ago = (time: string | null | undefined, now: number): string => {
   const ms = ageMs(time, now)
   return ms === undefined ? '' : `${humanDuration(ms)} ago`
@@ -45,7 +39,7 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
   ImageStream: [
     { header: 'NAME', cell: (s: ImageStream) => s.metadata.name ?? '' },
     { header: 'IMAGE REPOSITORY', cell: (s: ImageStream) => streamRepository(s) },
-    { header: 'TAGS', cell: (s: ImageStream) => tagsUpToWidth(s, 40) },
+    { header: 'TAGS', cell: (s: ImageStream) => printTagsUpToWidth(s.status?.tags ?? [], 40) },
     { header: 'UPDATED', cell: (s: ImageStream, now) => ago(latestUpdate(s), now) },
   ],
   ImageStreamTag: [
@@ -122,14 +116,6 @@ export function renderTable(
   return tabwrite(`${lines.join('\n')}\n`, KUBECTL_TABLE_TABS)
 }
 
-function streamRepository(s: ImageStream): string {
-  let repo = s.spec?.dockerImageRepository ?? ''
-  if (repo === '') repo = s.status?.dockerImageRepository ?? ''
-  if ((s.status?.publicDockerImageRepository ?? '') !== '')
-    repo = s.status?.publicDockerImageRepository ?? ''
-  return repo
-}
-
 function latestUpdate(s: ImageStream): string | undefined {
   let latest: string | undefined
   let latestMs = Number.NEGATIVE_INFINITY
@@ -142,9 +128,4 @@ function latestUpdate(s: ImageStream): string | undefined {
     }
   }
   return latest
-}
-
-/** printTagsUpToWidth of a stream's status tags (newest first, ` + N more...` past the width). */
-export function tagsUpToWidth(s: ImageStream, preferredWidth: number): string {
-  return printTagsUpToWidth(s.status?.tags ?? [], preferredWidth)
 }

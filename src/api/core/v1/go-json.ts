@@ -33,6 +33,25 @@ function quoteChar(c: number): string {
   return `'${String.fromCharCode(c)}'`
 }
 
+// The Go name of the type of a value that starts with byte c (meaningful once that value has scanned).
+function kindOf(c: number | undefined): string {
+  switch (c) {
+    case 0x7b:
+      return 'object'
+    case 0x5b:
+      return 'array'
+    case 0x22:
+      return 'string'
+    case 0x74:
+    case 0x66:
+      return 'bool'
+    case 0x6e:
+      return 'null'
+    default:
+      return 'number'
+  }
+}
+
 class Scanner {
   readonly #b: Uint8Array
   #i = 0
@@ -59,48 +78,40 @@ class Scanner {
     }
   }
 
+  /** Scans one whole document and returns the Go name of its top-level value's type. */
   document(): string {
-    this.value()
+    this.#skipSpace()
+    const kind = kindOf(this.#peek())
+    this.#value()
     this.#skipSpace()
     if (this.#peek() !== undefined) this.#fail('after top-level value')
-    return this.#topKind
+    return kind
   }
 
-  #topKind = ''
-  #depth = 0
-
-  value(): void {
+  #value(): void {
     this.#skipSpace()
     const c = this.#peek()
-    const top = this.#depth === 0
     switch (c) {
       case 0x7b: // {
-        if (top) this.#topKind = 'object'
-        this.#object()
+        this.#container(0x7d, () => this.#member(), 'after object key:value pair')
         return
       case 0x5b: // [
-        if (top) this.#topKind = 'array'
-        this.#array()
+        this.#container(0x5d, () => this.#value(), 'after array element')
         return
       case 0x22: // "
-        if (top) this.#topKind = 'string'
         this.#string()
         return
       case 0x74: // t
-        if (top) this.#topKind = 'bool'
         this.#literal('true')
         return
       case 0x66: // f
-        if (top) this.#topKind = 'bool'
         this.#literal('false')
         return
       case 0x6e: // n
-        if (top) this.#topKind = 'null'
         this.#literal('null')
         return
       default:
         if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
-          if (top) this.#topKind = 'number'
           this.#number()
           return
         }
@@ -108,62 +119,39 @@ class Scanner {
     }
   }
 
-  #object(): void {
+  // An object or array: the opening byte, then comma-separated elements up to the closing byte.
+  #container(close: number, element: () => void, afterElement: string): void {
     this.#i++
-    this.#depth++
     this.#skipSpace()
-    if (this.#peek() === 0x7d) {
+    if (this.#peek() === close) {
       this.#i++
-      this.#depth--
       return
     }
     for (;;) {
-      this.#skipSpace()
-      if (this.#peek() !== 0x22) this.#fail('looking for beginning of object key string')
-      this.#string()
-      this.#skipSpace()
-      if (this.#peek() !== 0x3a) this.#fail('after object key')
-      this.#i++
-      this.value()
+      element()
       this.#skipSpace()
       const c = this.#peek()
       if (c === 0x2c) {
         this.#i++
         continue
       }
-      if (c === 0x7d) {
+      if (c === close) {
         this.#i++
-        this.#depth--
         return
       }
-      this.#fail('after object key:value pair')
+      this.#fail(afterElement)
     }
   }
 
-  #array(): void {
-    this.#i++
-    this.#depth++
+  // One `"key": value` pair of an object.
+  #member(): void {
     this.#skipSpace()
-    if (this.#peek() === 0x5d) {
-      this.#i++
-      this.#depth--
-      return
-    }
-    for (;;) {
-      this.value()
-      this.#skipSpace()
-      const c = this.#peek()
-      if (c === 0x2c) {
-        this.#i++
-        continue
-      }
-      if (c === 0x5d) {
-        this.#i++
-        this.#depth--
-        return
-      }
-      this.#fail('after array element')
-    }
+    if (this.#peek() !== 0x22) this.#fail('looking for beginning of object key string')
+    this.#string()
+    this.#skipSpace()
+    if (this.#peek() !== 0x3a) this.#fail('after object key')
+    this.#i++
+    this.#value()
   }
 
   #string(): void {

@@ -1,6 +1,15 @@
-import type { NamedTagEventList } from './types.js'
+import type { ImageStream, NamedTagEventList } from './types.js'
 
-// The TAGS column of `oc get imagestreams`, shared by the API's Table output and isctl's own tables.
+// The IMAGE REPOSITORY and TAGS columns of `oc get imagestreams`, shared by the API's Table output and
+// isctl's own tables.
+
+/** The IMAGE REPOSITORY column: the public repository, else the spec's, else the status's. */
+export function streamRepository(stream: ImageStream): string {
+  const pub = stream.status?.publicDockerImageRepository ?? ''
+  if (pub !== '') return pub
+  const spec = stream.spec?.dockerImageRepository ?? ''
+  return spec !== '' ? spec : (stream.status?.dockerImageRepository ?? '')
+}
 
 /** When a status tag last changed: its newest item's creation time, 0 when unknown. */
 export function createdOf(list: NamedTagEventList): number {

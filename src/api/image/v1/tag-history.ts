@@ -303,6 +303,8 @@ export function resolveTagReference(stream: ImageStream, tag: string): TagResolu
       return fail(TagResolutionError.CrossImageStream, crossStream)
     }
     const name = from.name ?? ''
+    // NB: oc's `tag %q points to an invalid imagestreamtag` (ErrInvalidReference) needs SplitImageStreamTag
+    // to fail on a name containing `:`, which it never does, so that message cannot occur.
     if (name.includes(':')) {
       const split = splitImageStreamTag(name)
       if (split.name !== (stream.metadata?.name ?? '')) {

@@ -47,13 +47,7 @@ export function imageFromManifest(src: SingleImageSource): Image {
     size: l.size,
     mediaType: l.mediaType,
   }))
-  const seen = new Set<string>([configDigest])
-  let size = src.configBytes.byteLength
-  for (const l of layers) {
-    if (seen.has(l.name)) continue
-    seen.add(l.name)
-    size += l.size
-  }
+  const size = src.configBytes.byteLength + uniqueLayerBytes(layers, configDigest)
   return {
     metadata: {
       name: src.digest,
@@ -94,13 +88,7 @@ export function imageFromSchema1(src: {
       mediaType: SCHEMA1_LAYER_MEDIA_TYPE,
     })
   }
-  const seen = new Set<string>()
-  let size = 0
-  for (const l of layers) {
-    if (seen.has(l.name)) continue
-    seen.add(l.name)
-    size += l.size
-  }
+  const size = uniqueLayerBytes(layers)
   const metadata: DockerImage = { ...metadataFromConfig(config), Size: size }
   if (v1.id !== '') metadata.Id = v1.id
   if (v1.parent !== '') metadata.Parent = v1.parent
@@ -193,6 +181,18 @@ function withoutSelection(
 export function withoutManifest(image: Image): Image {
   const { dockerImageManifest: _manifest, dockerImageConfig: _config, ...rest } = image
   return rest
+}
+
+// The sizes of the distinct layers (by digest), summed; a layer named `skip` does not count.
+function uniqueLayerBytes(layers: readonly ImageLayer[], skip?: string): number {
+  const seen = new Set<string>(skip === undefined ? [] : [skip])
+  let size = 0
+  for (const l of layers) {
+    if (seen.has(l.name)) continue
+    seen.add(l.name)
+    size += l.size
+  }
+  return size
 }
 
 function metadataFromConfig(config: ImageConfig): DockerImage {

@@ -54,8 +54,17 @@ abstract class Metric<L extends string, S> {
     this.labelNames = [...(o.labelNames ?? [])]
   }
 
+  protected labelValues(labels: LabelValues<L> | undefined): string[] {
+    return this.labelNames.map((n) => labels?.[n] ?? '')
+  }
+
+  /** The state of the series for labels, when there is one. */
+  protected find(labels: LabelValues<L> | undefined): S | undefined {
+    return this.series.get(JSON.stringify(this.labelValues(labels)))?.value
+  }
+
   protected entry(labels: LabelValues<L> | undefined, init: () => S): S | undefined {
-    const values = this.labelNames.map((n) => labels?.[n] ?? '')
+    const values = this.labelValues(labels)
     const key = JSON.stringify(values)
     let e = this.series.get(key)
     if (e === undefined) {
@@ -81,22 +90,11 @@ abstract class Metric<L extends string, S> {
   }
 }
 
-/** A monotonically increasing count. */
-export class Counter<L extends string = never> extends Metric<L, { v: number }> {
-  readonly kind = 'counter'
-
-  /** Adds value (default 1; negative values are ignored: counters only go up). */
-  inc(labels?: LabelValues<L>, value = 1): void {
-    if (!(value >= 0)) return
-    const e = this.entry(labels, () => ({ v: 0 }))
-    if (e !== undefined) e.v += value
-  }
-
-  /** The current value for labels (0 when never incremented). */
+// A metric with one number per series: counters and gauges.
+abstract class ValueMetric<L extends string> extends Metric<L, { v: number }> {
+  /** The current value for labels (0 when never set). */
   get(labels?: LabelValues<L>): number {
-    return (
-      this.series.get(JSON.stringify(this.labelNames.map((n) => labels?.[n] ?? '')))?.value.v ?? 0
-    )
+    return this.find(labels)?.v ?? 0
   }
 
   samples(): string[] {
@@ -106,8 +104,20 @@ export class Counter<L extends string = never> extends Metric<L, { v: number }> 
   }
 }
 
+/** A monotonically increasing count. */
+export class Counter<L extends string = never> extends ValueMetric<L> {
+  readonly kind = 'counter'
+
+  /** Adds value (default 1; negative values are ignored: counters only go up). */
+  inc(labels?: LabelValues<L>, value = 1): void {
+    if (!(value >= 0)) return
+    const e = this.entry(labels, () => ({ v: 0 }))
+    if (e !== undefined) e.v += value
+  }
+}
+
 /** A value that goes up and down. */
-export class Gauge<L extends string = never> extends Metric<L, { v: number }> {
+export class Gauge<L extends string = never> extends ValueMetric<L> {
   readonly kind = 'gauge'
 
   set(labels: LabelValues<L> | undefined, value: number): void {
@@ -122,18 +132,6 @@ export class Gauge<L extends string = never> extends Metric<L, { v: number }> {
 
   dec(labels?: LabelValues<L>, value = 1): void {
     this.inc(labels, -value)
-  }
-
-  get(labels?: LabelValues<L>): number {
-    return (
-      this.series.get(JSON.stringify(this.labelNames.map((n) => labels?.[n] ?? '')))?.value.v ?? 0
-    )
-  }
-
-  samples(): string[] {
-    return [...this.series.values()].map(
-      (s) => `${this.name}${this.labelText(s.labels)} ${formatValue(s.value.v)}`
-    )
   }
 }
 
@@ -172,8 +170,8 @@ export class Histogram<L extends string = never> extends Metric<L, HistogramStat
 
   /** Count and sum for labels. */
   get(labels?: LabelValues<L>): { count: number; sum: number } {
-    const e = this.series.get(JSON.stringify(this.labelNames.map((n) => labels?.[n] ?? '')))
-    return { count: e?.value.count ?? 0, sum: e?.value.sum ?? 0 }
+    const e = this.find(labels)
+    return { count: e?.count ?? 0, sum: e?.sum ?? 0 }
   }
 
   samples(): string[] {

@@ -249,37 +249,24 @@ export function mapTransportError(
   if (typeof code !== 'string') return err
   const host = req.url.host
   const certHint = '(pass --insecure to skip verification, or trust its CA)'
-  if (UNKNOWN_AUTHORITY.has(code)) {
-    return new RegistryError({
+  const tlsError = (message: string): RegistryError =>
+    new RegistryError({
       ...base,
       code: RegistryErrorCode.TlsVerify,
       reason: Reason.InternalError,
-      message: `x509: certificate signed by unknown authority for ${host} ${certHint}`,
+      message,
     })
+  if (UNKNOWN_AUTHORITY.has(code)) {
+    return tlsError(`x509: certificate signed by unknown authority for ${host} ${certHint}`)
   }
   if (EXPIRED.has(code)) {
-    return new RegistryError({
-      ...base,
-      code: RegistryErrorCode.TlsVerify,
-      reason: Reason.InternalError,
-      message: `x509: certificate has expired or is not yet valid for ${host} ${certHint}`,
-    })
+    return tlsError(`x509: certificate has expired or is not yet valid for ${host} ${certHint}`)
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new RegistryError({
-      ...base,
-      code: RegistryErrorCode.TlsVerify,
-      reason: Reason.InternalError,
-      message: `x509: certificate is not valid for ${req.url.hostname} ${certHint}`,
-    })
+    return tlsError(`x509: certificate is not valid for ${req.url.hostname} ${certHint}`)
   }
   if (OTHER_CERT.has(code)) {
-    return new RegistryError({
-      ...base,
-      code: RegistryErrorCode.TlsVerify,
-      reason: Reason.InternalError,
-      message: `x509: ${messageOf(err)} for ${host} ${certHint}`,
-    })
+    return tlsError(`x509: ${messageOf(err)} for ${host} ${certHint}`)
   }
   if (PLAIN_HTTP.has(code) && req.url.protocol === 'https:') {
     const what =
@@ -294,12 +281,7 @@ export function mapTransportError(
     })
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-    return new RegistryError({
-      ...base,
-      code: RegistryErrorCode.TlsVerify,
-      reason: Reason.InternalError,
-      message: `tls: ${messageOf(err)} (${host})`,
-    })
+    return tlsError(`tls: ${messageOf(err)} (${host})`)
   }
   if (TIMEOUTS.has(code)) {
     return new RegistryError({

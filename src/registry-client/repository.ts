@@ -120,6 +120,8 @@ export function createRemoteRepository(
     return `/v2/${repo}/manifests/${ref}`
   }
 
+  const blobPath = (digest: Digest): string => `/v2/${repo}/blobs/${digest}`
+
   const statusError = async (method: string, res: HttpResponse): Promise<RegistryError> => {
     const body =
       method === 'HEAD' ? undefined : await readErrorBody(res.body, ctx.limits.errorBodyBytes)
@@ -133,16 +135,29 @@ export function createRemoteRepository(
     })
   }
 
-  const refuseEncoding = (method: string, res: HttpResponse): void => {
+  // A GET must succeed and come unencoded (we ask for identity).
+  const checkGetResponse = async (res: HttpResponse): Promise<void> => {
+    if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
     const encoding = firstHeader(res.headers, 'content-encoding')?.trim().toLowerCase()
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
       throw new RegistryError({
         code: RegistryErrorCode.InvalidResponse,
         message: `unexpected Content-Encoding ${JSON.stringify(encoding)} (asked for identity)`,
-        method,
+        method: 'GET',
         url: res.url,
       })
     }
+  }
+
+  // Reads a GET body into memory under a cap, refusing early on a Content-Length over it.
+  const readCapped = async (
+    res: HttpResponse,
+    limit: number,
+    what: string
+  ): Promise<Uint8Array> => {
+    const o = { limit, what, method: 'GET', url: res.url }
+    checkContentLength(res.headers, o)
+    return await readLimited(res.body, o)
   }
 
   const manifestGet = (ref: string, op: OperationContext): Promise<FetchedManifest> => {
@@ -152,16 +167,8 @@ export function createRemoteRepository(
       target,
       { method: 'GET', url: path, headers: { accept: MANIFEST_ACCEPT_HEADER } },
       async (res) => {
-        if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
-        refuseEncoding('GET', res)
-        const limit = {
-          limit: ctx.limits.manifestBytes,
-          what: 'manifest',
-          method: 'GET',
-          url: res.url,
-        }
-        checkContentLength(res.headers, limit)
-        const bytes = await readLimited(res.body, limit)
+        await checkGetResponse(res)
+        const bytes = await readCapped(res, ctx.limits.manifestBytes, 'manifest')
         const mediaType = resolveManifestMediaType({
           contentType: firstHeader(res.headers, 'content-type'),
           bytes,
@@ -188,13 +195,7 @@ export function createRemoteRepository(
     header: string | undefined
     url: URL
   }): Digest => {
-    const integrity = (message: string): RegistryError =>
-      new RegistryError({
-        code: RegistryErrorCode.DigestMismatch,
-        message: `content integrity error: ${message}`,
-        method: 'GET',
-        url: o.url,
-      })
+    const integrity = (message: string): RegistryError => integrityError(message, o.url)
     const digestAs = (algorithm: string): Digest => {
       if (algorithm !== 'sha256') return computeDigest(o.bytes, algorithm)
       try {
@@ -259,12 +260,11 @@ export function createRemoteRepository(
         if (header === undefined || !isDigest(header) || size === undefined) return undefined
         if (isGenericContentType(contentType)) return undefined
         if (isDigest(ref) && header !== ref) {
-          throw new RegistryError({
-            code: RegistryErrorCode.DigestMismatch,
-            message: `content integrity error: HEAD for digest ${ref} answered with Docker-Content-Digest ${header}`,
-            method: 'HEAD',
-            url: res.url,
-          })
+          throw integrityError(
+            `HEAD for digest ${ref} answered with Docker-Content-Digest ${header}`,
+            res.url,
+            'HEAD'
+          )
         }
         if (size > ctx.limits.manifestBytes) {
           throw new RegistryError({
@@ -288,23 +288,9 @@ export function createRemoteRepository(
     o: BlobGetOptions,
     op: OperationContext
   ): Promise<Uint8Array> => {
-    if (!isDigest(digest)) {
-      throw new RegistryError({
-        code: RegistryErrorCode.InvalidRequest,
-        reason: Reason.BadRequest,
-        message: `invalid blob digest ${JSON.stringify(String(digest).slice(0, 200))}`,
-      })
-    }
+    checkBlobRequest(digest, o.expectedSize)
     const limit = o.maxBytes ?? ctx.limits.configBytes
     const expected = o.expectedSize
-    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) {
-      throw new RegistryError({
-        code: RegistryErrorCode.InvalidRequest,
-        reason: Reason.BadRequest,
-        message: `invalid expected size ${expected} for blob ${digest}`,
-      })
-    }
-    const path = `/v2/${repo}/blobs/${digest}`
     if (expected !== undefined && expected > limit) {
       throw new RegistryError({
         code: RegistryErrorCode.TooLarge,
@@ -314,23 +300,11 @@ export function createRemoteRepository(
     return sendAuthorized(
       ctx,
       target,
-      { method: 'GET', url: path, followRedirects: true },
+      { method: 'GET', url: blobPath(digest), followRedirects: true },
       async (res) => {
-        if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
-        refuseEncoding('GET', res)
-        const integrity = (message: string): RegistryError =>
-          new RegistryError({
-            code: RegistryErrorCode.DigestMismatch,
-            message: `content integrity error: ${message}`,
-            method: 'GET',
-            url: res.url,
-          })
-        const length = contentLength(res.headers)
-        if (expected !== undefined && length !== undefined && length !== expected) {
-          throw integrity(
-            `the blob ${digest} has Content-Length ${length}, expected size ${expected}`
-          )
-        }
+        await checkGetResponse(res)
+        const integrity = (message: string): RegistryError => integrityError(message, res.url)
+        checkBlobLength(res, digest, expected)
         const cap = expected ?? limit
         checkContentLength(res.headers, { limit: cap, what: 'blob', method: 'GET', url: res.url })
         const hasher = new DigestHasher(digestAlgorithm(digest))
@@ -389,16 +363,8 @@ export function createRemoteRepository(
         target,
         { method: 'GET', url: pageUrl, headers: { accept: 'application/json' } },
         async (res) => {
-          if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
-          refuseEncoding('GET', res)
-          const limit = {
-            limit: ctx.limits.tagListBytes,
-            what: 'tag list',
-            method: 'GET',
-            url: res.url,
-          }
-          checkContentLength(res.headers, limit)
-          const bytes = await readLimited(res.body, limit)
+          await checkGetResponse(res)
+          const bytes = await readCapped(res, ctx.limits.tagListBytes, 'tag list')
           return {
             pageTags: parseTagList(bytes, res.url),
             next: parseNextLink(allHeaders(res.headers, 'link')),
@@ -449,45 +415,22 @@ export function createRemoteRepository(
   }
 
   const blobStream = (digest: Digest, o: BlobStreamOptions): Promise<BlobStream> => {
-    if (!isDigest(digest)) {
-      return Promise.reject(
-        new RegistryError({
-          code: RegistryErrorCode.InvalidRequest,
-          reason: Reason.BadRequest,
-          message: `invalid blob digest ${JSON.stringify(String(digest).slice(0, 200))}`,
-        })
-      )
+    try {
+      checkBlobRequest(digest, o.expectedSize)
+    } catch (err) {
+      return Promise.reject(err)
     }
     const expected = o.expectedSize
-    if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) {
-      return Promise.reject(
-        new RegistryError({
-          code: RegistryErrorCode.InvalidRequest,
-          reason: Reason.BadRequest,
-          message: `invalid expected size ${expected} for blob ${digest}`,
-        })
-      )
-    }
-    const path = `/v2/${repo}/blobs/${digest}`
     return new Promise<BlobStream>((resolve, reject) => {
       let handedOver = false
       run(o.signal, (op) =>
         sendAuthorized(
           ctx,
           target,
-          { method: 'GET', url: path, followRedirects: true },
+          { method: 'GET', url: blobPath(digest), followRedirects: true },
           async (res) => {
-            if (res.status < 200 || res.status > 299) throw await statusError('GET', res)
-            refuseEncoding('GET', res)
-            const length = contentLength(res.headers)
-            if (expected !== undefined && length !== undefined && length !== expected) {
-              throw new RegistryError({
-                code: RegistryErrorCode.DigestMismatch,
-                message: `content integrity error: the blob ${digest} has Content-Length ${length}, expected size ${expected}`,
-                method: 'GET',
-                url: res.url,
-              })
-            }
+            await checkGetResponse(res)
+            const length = checkBlobLength(res, digest, expected)
             const size = expected ?? length
             const body = blobVerifier({
               digest,
@@ -525,6 +468,49 @@ export function createRemoteRepository(
     tagList: (o) => run(o.signal, (op) => tagList(o, op)),
     blobStream,
   }
+}
+
+function integrityError(message: string, url: URL, method = 'GET'): RegistryError {
+  return new RegistryError({
+    code: RegistryErrorCode.DigestMismatch,
+    message: `content integrity error: ${message}`,
+    method,
+    url,
+  })
+}
+
+// Refuses a malformed blob digest or expected size before any request.
+function checkBlobRequest(digest: Digest, expected: number | undefined): void {
+  if (!isDigest(digest)) {
+    throw new RegistryError({
+      code: RegistryErrorCode.InvalidRequest,
+      reason: Reason.BadRequest,
+      message: `invalid blob digest ${JSON.stringify(String(digest).slice(0, 200))}`,
+    })
+  }
+  if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new RegistryError({
+      code: RegistryErrorCode.InvalidRequest,
+      reason: Reason.BadRequest,
+      message: `invalid expected size ${expected} for blob ${digest}`,
+    })
+  }
+}
+
+// Returns a blob response's Content-Length, failing when it contradicts the expected size.
+function checkBlobLength(
+  res: HttpResponse,
+  digest: Digest,
+  expected: number | undefined
+): number | undefined {
+  const length = contentLength(res.headers)
+  if (expected !== undefined && length !== undefined && length !== expected) {
+    throw integrityError(
+      `the blob ${digest} has Content-Length ${length}, expected size ${expected}`,
+      res.url
+    )
+  }
+  return length
 }
 
 function parseTagList(bytes: Uint8Array, url: URL): string[] {
@@ -575,13 +561,7 @@ function blobVerifier(o: {
 }): Transform {
   const hasher = new DigestHasher(digestAlgorithm(o.digest))
   let size = 0
-  const integrity = (message: string): RegistryError =>
-    new RegistryError({
-      code: RegistryErrorCode.DigestMismatch,
-      message: `content integrity error: ${message}`,
-      method: 'GET',
-      url: o.url,
-    })
+  const integrity = (message: string): RegistryError => integrityError(message, o.url)
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.byteLength

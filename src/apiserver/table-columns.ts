@@ -6,7 +6,7 @@ import {
 } from '../api/image/v1/status-tags-column.js'
 import type { Image, ImageStream, ImageStreamImage, ImageStreamTag } from '../api/image/v1/types.js'
 import type { ApiObject } from '../api/meta.js'
-import { ageSince, longHumanDuration } from '../shared/human-duration.js'
+import { ageSince, agoSince } from '../shared/human-duration.js'
 
 // The columns `oc get` / `kubectl get` show for each kind, as the servers' printers define them
 // (openshift-apiserver pkg/image/printers/internalversion/printers.go; kubernetes pkg/printers/internalversion
@@ -50,12 +50,6 @@ function column(
 const nameColumn = column('Name', NAME_DESCRIPTION, { format: 'name' })
 const ageColumn = column('Age', AGE_DESCRIPTION, { type: 'date' })
 
-function ago(timestamp: string | null | undefined, nowMs: number): string {
-  if (timestamp === null || timestamp === undefined || timestamp === '') return ''
-  const t = Date.parse(timestamp)
-  return Number.isNaN(t) ? '' : `${longHumanDuration(nowMs - t)} ago`
-}
-
 const imageStreams: RowConvertor = {
   columns: [
     nameColumn,
@@ -81,7 +75,7 @@ const imageStreams: RowConvertor = {
       stream.metadata?.name ?? '',
       streamRepository(stream),
       printTagsUpToWidth(stream.status?.tags ?? [], 40),
-      latest > 0 ? ago(latestText, now) : '',
+      latest > 0 ? agoSince(latestText, now) : '',
     ]
   },
 }
@@ -101,7 +95,7 @@ const imageStreamTags: RowConvertor = {
     return [
       istag.metadata?.name ?? '',
       istag.image?.dockerImageReference ?? '',
-      ago(istag.metadata?.creationTimestamp, now),
+      agoSince(istag.metadata?.creationTimestamp, now),
       istag.image?.metadata?.name ?? '',
     ]
   },
@@ -122,7 +116,7 @@ const imageStreamImages: RowConvertor = {
     const isimage = obj as ImageStreamImage
     return [
       isimage.metadata?.name ?? '',
-      ago(isimage.metadata?.creationTimestamp, now),
+      agoSince(isimage.metadata?.creationTimestamp, now),
       isimage.image?.dockerImageReference ?? '',
       isimage.image?.metadata?.name ?? '',
     ]

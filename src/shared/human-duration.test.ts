@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ageSince, longHumanDuration, shortHumanDuration } from './human-duration.js'
+import { ageSince, agoSince, longHumanDuration, shortHumanDuration } from './human-duration.js'
 
 const s = 1000
 const m = 60 * s
@@ -47,5 +47,14 @@ describe('longHumanDuration (oc UPDATED)', () => {
     [800 * d, '2 years'],
   ])('%d ms is %s', (ms, want) => {
     expect(longHumanDuration(ms)).toBe(want)
+  })
+})
+
+describe('agoSince', () => {
+  it('renders oc UPDATED cells and nothing for a missing or bad time', () => {
+    const now = Date.parse('2026-11-27T12:00:00Z')
+    expect(agoSince('2026-11-27T11:55:00Z', now)).toBe('5 minutes ago')
+    expect(agoSince(undefined, now)).toBe('')
+    expect(agoSince('not a time', now)).toBe('')
   })
 })

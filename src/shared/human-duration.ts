@@ -67,3 +67,10 @@ export function ageSince(timestamp: string | null | undefined, nowMs: number): s
   if (Number.isNaN(t)) return '<unknown>'
   return shortHumanDuration(nowMs - t)
 }
+
+/** `<long duration> ago` since an RFC 3339 time (oc's UPDATED column), or '' without a usable time. */
+export function agoSince(timestamp: string | null | undefined, nowMs: number): string {
+  if (timestamp === null || timestamp === undefined || timestamp === '') return ''
+  const t = Date.parse(timestamp)
+  return Number.isNaN(t) ? '' : `${longHumanDuration(nowMs - t)} ago`
+}

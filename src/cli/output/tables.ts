@@ -8,8 +8,7 @@ import type {
 } from '../../api/image/v1/types.js'
 import type { ApiObject } from '../../api/meta.js'
 import type { ResourceInfo } from '../../api/scheme.js'
-import { ageSince, longHumanDuration as humanDuration } from '../../shared/human-duration.js'
-import { ageMs } from '../human-units.js'
+import { ageSince, agoSince } from '../../shared/human-duration.js'
 import { KUBECTL_TABLE_TABS, tabwrite } from '../tabwriter.js'
 
 // The human tables of `get`, with the columns oc prints for image kinds (oc pkg/printers/image.go) and
@@ -30,29 +29,28 @@ type Column = {
 }
 
 const age = (o: ApiObject, now: number): string => ageSince(o.metadata?.creationTimestamp, now)
-const ago = (time: string | null | undefined, now: number): string => {
-  const ms = ageMs(time, now)
-  return ms === undefined ? '' : `${humanDuration(ms)} ago`
-}
 
 const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
   ImageStream: [
     { header: 'NAME', cell: (s: ImageStream) => s.metadata.name ?? '' },
     { header: 'IMAGE REPOSITORY', cell: (s: ImageStream) => streamRepository(s) },
     { header: 'TAGS', cell: (s: ImageStream) => printTagsUpToWidth(s.status?.tags ?? [], 40) },
-    { header: 'UPDATED', cell: (s: ImageStream, now) => ago(latestUpdate(s), now) },
+    { header: 'UPDATED', cell: (s: ImageStream, now) => agoSince(latestUpdate(s), now) },
   ],
   ImageStreamTag: [
     { header: 'NAME', cell: (t: ImageStreamTag) => t.metadata.name ?? '' },
     { header: 'IMAGE REFERENCE', cell: (t: ImageStreamTag) => t.image?.dockerImageReference ?? '' },
-    { header: 'UPDATED', cell: (t: ImageStreamTag, now) => ago(t.metadata.creationTimestamp, now) },
+    {
+      header: 'UPDATED',
+      cell: (t: ImageStreamTag, now) => agoSince(t.metadata.creationTimestamp, now),
+    },
     { header: 'IMAGE NAME', wide: true, cell: (t: ImageStreamTag) => t.image?.metadata.name ?? '' },
   ],
   ImageStreamImage: [
     { header: 'NAME', cell: (i: ImageStreamImage) => i.metadata.name ?? '' },
     {
       header: 'UPDATED',
-      cell: (i: ImageStreamImage, now) => ago(i.metadata.creationTimestamp, now),
+      cell: (i: ImageStreamImage, now) => agoSince(i.metadata.creationTimestamp, now),
     },
     {
       header: 'IMAGE REFERENCE',
